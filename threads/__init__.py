@@ -1,0 +1,40 @@
+"""threads: ingest. Raw pages, scrapes and platform exports -> one tidy Corpus.
+
+>>> import threads
+>>> corpus = threads.sample_corpus()
+>>> sorted(corpus.units["role"].unique())
+['body', 'boilerplate', 'comment', 'meta', 'title']
+"""
+
+from .corpus import Corpus, concat, read_corpus
+from .errors import (
+    CorpusError,
+    FormatError,
+    InputError,
+    SchemaError,
+    ThreadframeError,
+    ThreadframeWarning,
+)
+from .read import detect_format, read
+from .sample import sample_corpus, sample_paths
+from .schema import CONTENT_ROLES, ROLES, SCHEMA_VERSION
+
+__all__ = [
+    "CONTENT_ROLES",
+    "ROLES",
+    "SCHEMA_VERSION",
+    "Corpus",
+    "CorpusError",
+    "FormatError",
+    "InputError",
+    "SchemaError",
+    "ThreadframeError",
+    "ThreadframeWarning",
+    "concat",
+    "detect_format",
+    "read",
+    "read_corpus",
+    "sample_corpus",
+    "sample_paths",
+]
+__version__ = "0.1.0"

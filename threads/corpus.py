@@ -1,0 +1,373 @@
+"""The Corpus: the ``docs`` and ``units`` tables that join ingest and analysis.
+
+A Corpus is immutable: every method returns new tables or a new Corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import CorpusError, SchemaError
+from .schema import (
+    CONTENT_ROLES,
+    DOC_COLUMNS,
+    DOC_INT,
+    DOC_STR,
+    PROBLEM_COLUMNS,
+    ROLES,
+    SCHEMA_VERSION,
+    TIME_COLUMNS,
+    UNIT_COLUMNS,
+    UNIT_INT,
+    UNIT_STR,
+)
+from .tree import repair_reply_tree
+
+SAVE_FORMATS = ("parquet", "csv", "jsonl")
+
+
+def _normalise(df: pd.DataFrame, columns: Iterable[str], str_cols, int_cols) -> pd.DataFrame:
+    """Return ``df`` with the schema's columns first and the schema's dtypes."""
+    out = df.copy()
+    for col in columns:
+        if col not in out.columns:
+            out[col] = pd.NA
+    for col in str_cols:
+        out[col] = out[col].astype("str") if not out[col].isna().all() else pd.array(
+            [pd.NA] * len(out), dtype="str")
+    for col in int_cols:
+        out[col] = pd.to_numeric(out[col], errors="raise").astype("Int64")
+    for col in TIME_COLUMNS:
+        if col in out.columns:
+            out[col] = to_utc(out[col])
+    extra = [c for c in out.columns if c not in columns]
+    return out[list(columns) + extra].reset_index(drop=True)
+
+
+def to_utc(values) -> pd.Series:
+    """Parse timestamps to timezone-aware UTC; unparseable values become NaT."""
+    s = pd.Series(values)
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_convert("UTC")
+    elif pd.api.types.is_datetime64_dtype(s.dtype):
+        s = s.dt.tz_localize("UTC")
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            s = pd.to_datetime(s, utc=True, errors="coerce", format="mixed")
+    return s.dt.as_unit("us")  # one resolution, so every save format round-trips
+
+
+@dataclass(frozen=True, repr=False)
+class Corpus:
+    """Documents and their text units (article paragraphs, comments, ...).
+
+    Build one with :func:`threads.read`, :func:`threads.sample_corpus`,
+    :meth:`Corpus.from_pandas` or :meth:`Corpus.load`.
+
+    Attributes
+    ----------
+    docs : DataFrame, one row per document (columns: ``threads.schema.DOC_COLUMNS``)
+    units : DataFrame, one row per text unit (columns: ``threads.schema.UNIT_COLUMNS``)
+    problems : DataFrame of what was repaired or quarantined while building it
+    """
+
+    docs: pd.DataFrame
+    units: pd.DataFrame
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+
+    def __post_init__(self) -> None:
+        docs = _normalise(self.docs, DOC_COLUMNS, DOC_STR, DOC_INT)
+        units = _normalise(self.units, UNIT_COLUMNS, UNIT_STR, UNIT_INT)
+        units["flags"] = units["flags"].fillna("")
+        units["text"] = units["text"].fillna("")  # a lost comment keeps its row with ""
+        problems = self.problems.copy()
+        for col in PROBLEM_COLUMNS:
+            if col not in problems.columns:
+                problems[col] = pd.NA
+        problems = problems[list(PROBLEM_COLUMNS)].astype("str").reset_index(drop=True)
+        _validate(docs, units)
+        object.__setattr__(self, "docs", docs)
+        object.__setattr__(self, "units", units)
+        object.__setattr__(self, "problems", problems)
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_pandas(
+        cls,
+        units: pd.DataFrame,
+        docs: pd.DataFrame | None = None,
+        *,
+        text: str = "text",
+        doc_id: str = "doc_id",
+        unit_id: str | None = None,
+        parent_id: str | None = None,
+        role: str | None = None,
+        author: str | None = None,
+        published: str | None = None,
+        subject: str | None = None,
+        default_role: str = "comment",
+        source: str = "<DataFrame>",
+    ) -> Corpus:
+        """Build a corpus from a user's own table of articles and comments.
+
+        Name the user's columns with the keyword arguments (``text="body"``).
+        Without ``unit_id`` ids are ``"{doc_id}:{n}"`` by row order within the
+        document; without ``role`` every row is a ``comment`` (or
+        ``default_role``). Parents that point nowhere are attached to the
+        document top level and flagged (with a warning); loops are broken.
+        The input table is not modified.
+
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"thread": ["t1", "t1", "t1"], "id": ["a", "b", "c"],
+        ...                    "reply_to": [None, "a", "b"], "body": ["x", "y", "z"]})
+        >>> c = Corpus.from_pandas(df, doc_id="thread", unit_id="id", parent_id="reply_to", text="body")
+        >>> c.units["depth"].tolist()
+        [1, 2, 3]
+        """
+        if not isinstance(units, pd.DataFrame):
+            raise CorpusError(f"from_pandas: expected a pandas DataFrame, got {type(units).__name__}")
+        mapping = {"text": text, "doc_id": doc_id, "unit_id": unit_id, "parent_id": parent_id,
+                   "role": role, "author": author, "published": published, "subject": subject}
+        missing = [f"{k}={v!r}" for k, v in mapping.items() if v is not None and v not in units.columns]
+        if missing:
+            raise CorpusError(
+                f"from_pandas: column(s) not found: {', '.join(missing)}; "
+                f"the table has: {', '.join(map(str, units.columns))}")
+        out = pd.DataFrame({k: units[v].to_numpy() for k, v in mapping.items() if v is not None})
+        out["doc_id"] = out["doc_id"].astype("str")
+        if out["doc_id"].isna().any():
+            rows = np.flatnonzero(out["doc_id"].isna())[:5].tolist()
+            raise CorpusError(f"from_pandas: {doc_id!r} is empty in rows {rows}")
+        out["position"] = out.groupby("doc_id", sort=False).cumcount()
+        if unit_id is None:
+            out["unit_id"] = out["doc_id"] + ":" + out["position"].astype("str")
+        out["unit_id"] = out["unit_id"].astype("str")
+        if out["unit_id"].isna().any():
+            raise CorpusError(f"from_pandas: {unit_id!r} is empty in {int(out['unit_id'].isna().sum())} rows")
+        dup = out["unit_id"][out["unit_id"].duplicated(keep=False)]
+        if len(dup):
+            raise CorpusError(
+                f"from_pandas: {dup.nunique()} duplicate unit id(s) in {unit_id or 'generated ids'!r}, "
+                f"e.g. {', '.join(map(repr, dup.unique()[:5]))}")
+        if role is None:
+            out["role"] = default_role
+        if parent_id is None:
+            out["parent_id"] = pd.NA
+        else:
+            out["parent_id"] = out["parent_id"].astype("str").replace("", pd.NA)
+        bad_roles = sorted(set(out["role"].dropna().astype(str)) - set(ROLES))
+        if bad_roles or out["role"].isna().any():
+            raise CorpusError(f"from_pandas: unknown role(s) {bad_roles or ['<empty>']}; roles are {', '.join(ROLES)}")
+        out["text"] = out["text"].astype("str").fillna("")
+        out["locator"] = "row " + pd.Series(np.arange(len(out))).astype("str")
+        out["flags"] = ""
+        out, problem_rows = repair_reply_tree(out)
+        problems = pd.DataFrame(problem_rows, columns=[c for c in PROBLEM_COLUMNS if c != "source_path"])
+        problems.insert(0, "source_path", source)
+        if docs is None:
+            docs = pd.DataFrame({"doc_id": out["doc_id"].unique()})
+        else:
+            docs = docs.rename(columns={doc_id: "doc_id"}) if doc_id in docs.columns else docs
+            if "doc_id" not in docs.columns:
+                raise CorpusError(f"from_pandas: docs table has no {doc_id!r} column")
+        docs = docs.copy()
+        if "source_format" not in docs.columns:
+            docs["source_format"] = "dataframe"
+        if "source_path" not in docs.columns:
+            docs["source_path"] = source
+        return cls(docs=docs, units=out, problems=problems)
+
+    # ------------------------------------------------------------------ views
+    def select(self, roles: Iterable[str] | None = CONTENT_ROLES, *, doc_ids=None) -> pd.DataFrame:
+        """Units of the given roles (default: title, body, comment), as a new table."""
+        u = self.units
+        mask = pd.Series(True, index=u.index)
+        if roles is not None:
+            roles = [roles] if isinstance(roles, str) else list(roles)
+            unknown = set(roles) - set(ROLES)
+            if unknown:
+                raise CorpusError(f"select: unknown role(s) {sorted(unknown)}; roles are {', '.join(ROLES)}")
+            mask &= u["role"].isin(roles)
+        if doc_ids is not None:
+            doc_ids = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids)
+            mask &= u["doc_id"].isin(doc_ids)
+        return u[mask].reset_index(drop=True)
+
+    def with_docs(self, docs: pd.DataFrame) -> Corpus:
+        """A new corpus with an updated docs table (e.g. added metadata)."""
+        return Corpus(docs=docs, units=self.units, problems=self.problems)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per document: units per role, comments, deepest reply, lost texts."""
+        u = self.units
+        counts = pd.crosstab(u["doc_id"], u["role"]).reindex(columns=list(ROLES), fill_value=0)
+        counts.columns = [f"n_{r}" for r in counts.columns]
+        comments = u[u["role"] == "comment"]
+        deepest = comments.groupby("doc_id")["depth"].max()
+        lost = comments[comments["flags"].str.contains("text_lost")].groupby("doc_id").size()
+        out = self.docs[["doc_id", "outlet", "source_format"]].set_index("doc_id").join(counts)
+        out["max_depth"] = deepest.reindex(out.index).fillna(0).astype(int)
+        out["text_lost"] = lost.reindex(out.index).fillna(0).astype(int)
+        for c in counts.columns:
+            out[c] = out[c].fillna(0).astype(int)
+        return out.reset_index()
+
+    def audit(self) -> pd.DataFrame:
+        """How much of each source went into units of each role, and how much into none.
+
+        ``chars_<role>`` counts characters of unit text; ``source_chars`` is the
+        length of the decoded source text (or of its visible text for markup
+        and exports) and ``unaccounted_chars`` the non-whitespace characters of
+        it that no unit covers (NA where the parser cannot tell, e.g. for a
+        table built with :meth:`from_pandas`).
+        """
+        u = self.units.assign(n=self.units["text"].fillna("").str.len())
+        by_role = u.pivot_table(index="doc_id", columns="role", values="n", aggfunc="sum", fill_value=0)
+        by_role = by_role.reindex(columns=list(ROLES), fill_value=0)
+        by_role.columns = [f"chars_{r}" for r in by_role.columns]
+        out = self.docs[["doc_id", "source_chars", "unaccounted_chars"]].set_index("doc_id").join(by_role)
+        for c in by_role.columns:
+            out[c] = out[c].fillna(0).astype(int)
+        return out.reset_index()
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __repr__(self) -> str:
+        roles = self.units["role"].value_counts()
+        parts = ", ".join(f"{roles.get(r, 0)} {r}" for r in ROLES if roles.get(r, 0))
+        extra = f", {len(self.problems)} problems" if len(self.problems) else ""
+        return f"<Corpus: {len(self.docs)} documents, {len(self.units)} units ({parts}){extra}>"
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>{repr(self)[1:-1]}</b></p>" + self.summary().to_html(index=False)
+
+    # ------------------------------------------------------------------ saving
+    def save(self, directory: str | os.PathLike, format: str = "parquet") -> Path:
+        """Write ``docs``, ``units`` and ``problems`` tables plus ``manifest.json``.
+
+        ``format`` is ``parquet`` (default), ``csv`` or ``jsonl``. Returns the directory.
+        """
+        if format not in SAVE_FORMATS:
+            raise CorpusError(f"save: format must be one of {', '.join(SAVE_FORMATS)}, not {format!r}")
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        for name, table in (("docs", self.docs), ("units", self.units), ("problems", self.problems)):
+            _write_table(table, d / f"{name}.{format}", format)
+        manifest = {"schema_version": SCHEMA_VERSION, "format": format,
+                    "documents": len(self.docs), "units": len(self.units)}
+        (d / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        return d
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike) -> Corpus:
+        """Read a corpus written by :meth:`save` (any of its formats)."""
+        d = Path(directory)
+        if not d.is_dir():
+            raise SchemaError(f"{d}: not a corpus directory (expected manifest.json, docs.*, units.*)")
+        manifest_path = d / "manifest.json"
+        if manifest_path.exists():
+            try:
+                manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise SchemaError(f"{manifest_path}: not valid JSON ({exc})") from None
+            fmt = manifest.get("format")
+            version = manifest.get("schema_version")
+        else:
+            found = [f for f in SAVE_FORMATS if (d / f"units.{f}").exists()]
+            if not found:
+                raise SchemaError(f"{d}: no manifest.json and no units.parquet/csv/jsonl")
+            fmt, version = found[0], None
+        if fmt not in SAVE_FORMATS:
+            raise SchemaError(f"{manifest_path}: unknown format {fmt!r}")
+        tables = {}
+        for name in ("docs", "units", "problems"):
+            path = d / f"{name}.{fmt}"
+            if not path.exists():
+                if name == "problems":
+                    tables[name] = pd.DataFrame(columns=PROBLEM_COLUMNS)
+                    continue
+                raise SchemaError(f"{path}: missing (the corpus directory is incomplete)")
+            tables[name], file_version = _read_table(path, fmt)
+            version = version or file_version
+        if version != SCHEMA_VERSION:
+            raise SchemaError(
+                f"{d}: written with schema {version!r}, but this threadframe reads {SCHEMA_VERSION!r}; "
+                "re-parse the sources or convert the files with the threadframe version that wrote them")
+        return cls(docs=tables["docs"], units=tables["units"], problems=tables["problems"])
+
+
+def concat(corpora: Iterable[Corpus]) -> Corpus:
+    """Join corpora into one (document and unit ids must not collide)."""
+    corpora = list(corpora)
+    if not corpora:
+        raise CorpusError("concat: no corpora given")
+    return Corpus(
+        docs=pd.concat([c.docs for c in corpora], ignore_index=True),
+        units=pd.concat([c.units for c in corpora], ignore_index=True),
+        problems=pd.concat([c.problems for c in corpora], ignore_index=True),
+    )
+
+
+def _validate(docs: pd.DataFrame, units: pd.DataFrame) -> None:
+    if docs["doc_id"].isna().any():
+        raise CorpusError("docs: doc_id is empty in some rows")
+    dup = docs["doc_id"][docs["doc_id"].duplicated()]
+    if len(dup):
+        raise CorpusError(f"docs: duplicate doc_id(s) {', '.join(map(repr, dup.unique()[:5]))}")
+    if units["unit_id"].isna().any():
+        raise CorpusError("units: unit_id is empty in some rows")
+    dup = units["unit_id"][units["unit_id"].duplicated()]
+    if len(dup):
+        raise CorpusError(f"units: duplicate unit_id(s) {', '.join(map(repr, dup.unique()[:5]))}")
+    unknown_docs = set(units["doc_id"].dropna()) - set(docs["doc_id"])
+    if unknown_docs or units["doc_id"].isna().any():
+        raise CorpusError(f"units: doc_id(s) not in docs: {sorted(unknown_docs)[:5] or ['<empty>']}")
+    bad_roles = set(units["role"].dropna()) - set(ROLES)
+    if bad_roles or units["role"].isna().any():
+        raise CorpusError(f"units: unknown role(s) {sorted(bad_roles) or ['<empty>']}; roles are {', '.join(ROLES)}")
+
+
+def _write_table(table: pd.DataFrame, path: Path, fmt: str) -> None:
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrow = pa.Table.from_pandas(table, preserve_index=False)
+        meta = dict(arrow.schema.metadata or {})
+        meta[b"threadframe_schema"] = SCHEMA_VERSION.encode()
+        pq.write_table(arrow.replace_schema_metadata(meta), path)
+    elif fmt == "csv":
+        table.to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
+    else:
+        table.to_json(path, orient="records", lines=True, date_format="iso", force_ascii=False)
+
+
+def _read_table(path: Path, fmt: str) -> tuple[pd.DataFrame, str | None]:
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            arrow = pq.read_table(path)
+            meta = arrow.schema.metadata or {}
+            version = meta.get(b"threadframe_schema")
+            return arrow.to_pandas(), version.decode() if version else None
+        if fmt == "csv":
+            return pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""]), None
+        return pd.read_json(path, orient="records", lines=True, dtype=False), None
+    except Exception as exc:  # pyarrow/pandas raise many types; name the file instead
+        raise SchemaError(f"{path}: cannot be read as {fmt} ({type(exc).__name__}: {exc})") from None
+
+
+def read_corpus(directory: str | os.PathLike) -> Corpus:
+    """Read a saved corpus directory (alias of :meth:`Corpus.load`)."""
+    return Corpus.load(directory)

@@ -1,0 +1,75 @@
+"""Reading bytes from disk into text, with clear errors for bad files."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+from .errors import EncodingWarning_, InputError
+
+#: Refuse files larger than this unless the caller raises the limit.
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+
+
+def read_bytes(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read a file's bytes, naming the file in every error."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, "no such file or directory")
+    if p.is_dir():
+        raise InputError(p, "is a directory (pass its files, or use threads.read on it)")
+    size = p.stat().st_size
+    if size == 0:
+        raise InputError(p, "file is empty")
+    if size > max_bytes:
+        raise InputError(p, f"file is {size:,} bytes, over the limit of {max_bytes:,} (raise max_bytes to read it)")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise InputError(p, f"cannot be read: {exc.strerror or exc}") from None
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for content that is not text: NUL bytes or many control bytes."""
+    head = data[:8192]
+    if b"\x00" in head:
+        # UTF-16 text has NULs too; a BOM says it is text
+        return not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > len(head) * 0.05
+
+
+def decode_text(data: bytes, source: str | os.PathLike | None = None) -> str:
+    """Decode bytes as UTF-8 (BOM allowed); fall back to cp1252/latin-1 with a warning.
+
+    Binary content raises :class:`InputError`; the text is returned exactly as
+    decoded (newlines are not normalised, so character offsets match).
+    """
+    if not data.strip():
+        raise InputError(source, "file is empty" if not data else "file contains only whitespace")
+    if looks_binary(data):
+        raise InputError(source, "looks like a binary file, not text (NUL or control bytes)")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        pos = exc.start
+    for enc in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        warnings.warn(
+            f"{source}: not valid UTF-8 (first bad byte at offset {pos}); decoded as {enc}",
+            EncodingWarning_,
+            stacklevel=2,
+        )
+        return text
+    raise InputError(source, "could not be decoded")  # pragma: no cover - latin-1 decodes anything
+
+
+def read_text(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read and decode a text file (see :func:`decode_text`)."""
+    return decode_text(read_bytes(path, max_bytes), path)

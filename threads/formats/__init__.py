@@ -1,0 +1,55 @@
+"""The registry of input formats.
+
+A format is a small module that knows one kind of source. It registers a
+:class:`Format` with a ``sniff`` function (how sure it is, from the content,
+that some bytes are its kind) and a ``parse`` function (bytes -> Corpus).
+Site-specific knowledge lives in profiles (``threads/profiles/*.yaml``), not
+in the parsers.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..corpus import Corpus
+
+#: Modules that register formats, imported on first use (no work at import time).
+FORMAT_MODULES = ("text",)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    description: str
+    #: (head of the content as text, file name) -> confidence in [0, 1]
+    sniff: Callable[[str, str], float]
+    #: (decoded text, path, doc_id) -> Corpus
+    parse: Callable[[str, Path, str], Corpus]
+    extensions: tuple[str, ...] = ()
+    #: pip extra that provides optional dependencies, e.g. "html"
+    extra: str | None = None
+    options: dict = field(default_factory=dict)
+
+
+_REGISTRY: dict[str, Format] = {}
+_loaded = False
+
+
+def register(fmt: Format) -> Format:
+    _REGISTRY[fmt.name] = fmt
+    return fmt
+
+
+def registry() -> dict[str, Format]:
+    """All known formats by name (imports the format modules on first call)."""
+    global _loaded
+    if not _loaded:
+        for mod in FORMAT_MODULES:
+            importlib.import_module(f"{__name__}.{mod}")
+        _loaded = True
+    return dict(_REGISTRY)
