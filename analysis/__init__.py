@@ -1,4 +1,38 @@
 """analysis: codebooks, frame/stance tagging, supervised models, validation,
-comparison statistics and figures. Takes and returns tidy DataFrames."""
+comparison statistics and figures. Takes and returns tidy DataFrames.
+
+Public names are imported lazily (``import analysis`` stays cheap); each area
+lists its names in its own section of ``_LAZY`` below.
+"""
+
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
+
+_LAZY: dict[str, str] = {
+    # --- codebooks and tagging (issue: tagger) ---
+    # --- whataboutism rules (issue: tagger) ---
+    # --- coding, reliability, supervised models (issue: validation) ---
+    # --- comparison, terms, reply trees, alignment (issue: compare) ---
+    # --- figures and style (issue: compare) ---
+    # --- demo (issue: compare) ---
+}
+
+
+def __getattr__(name: str):
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+    module, attr = target.split(":")
+    value = getattr(importlib.import_module(f"analysis.{module}"), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_LAZY))
+
+
+__all__ = sorted(_LAZY)
