@@ -129,7 +129,7 @@ class ThreadBuilder:
         units = fix_stub_depths(units)
         problems = self.problems + [{"source_path": self.path, **r} for r in repairs]
         docs = pd.DataFrame(list(self.docs.values()))
-        by_doc = units.assign(n=units["text"].map(nonspace)).groupby("doc_id")["n"].sum()
+        by_doc = covered_by_doc(units)
         docs["source_format"] = self.source_format
         docs["source_path"] = self.path
         docs["source_chars"] = [self._visible.get(d, 0) for d in docs["doc_id"]]
@@ -138,20 +138,27 @@ class ThreadBuilder:
         return Corpus(docs=docs, units=units, problems=pd.DataFrame(problems, columns=PROBLEM_COLUMNS))
 
 
+def covered_by_doc(units: pd.DataFrame) -> pd.Series:
+    """Non-whitespace characters of source text per document (stub texts are ours, not the source's)."""
+    own = units["flags"].fillna("").str.contains("more_stub")
+    return units[~own].assign(n=units["text"].map(nonspace)).groupby("doc_id")["n"].sum()
+
+
 def fix_stub_depths(units: pd.DataFrame) -> pd.DataFrame:
     """A ``more`` stub (role meta) sits one level below the unit whose replies it stands for.
 
     ``repair_reply_tree`` gives every meta unit depth 0 (article side); a stub
     under a comment belongs in the thread, so it gets its parent's depth + 1.
     """
-    stub = units["flags"].fillna("").str.contains("more_stub") & units["parent_id"].notna()
+    stub = units["flags"].fillna("").str.contains("more_stub")
     if not stub.any():
         return units
     depth_of = dict(zip(units["unit_id"], units["depth"], strict=True))
     out = units.copy()
-    out.loc[stub, "depth"] = [int(depth_of.get(p, 0) or 0) + 1 for p in out.loc[stub, "parent_id"]]
+    out.loc[stub, "depth"] = [int(depth_of.get(p, 0) or 0) + 1 if isinstance(p, str) else 1
+                              for p in out.loc[stub, "parent_id"]]
     return out
 
 
-__all__ = ["DELETED_TEXTS", "DataGapWarning", "ThreadBuilder", "add_flag", "epoch_to_utc",
-           "fix_stub_depths", "nonspace", "short"]
+__all__ = ["DELETED_TEXTS", "DataGapWarning", "ThreadBuilder", "add_flag", "covered_by_doc",
+           "epoch_to_utc", "fix_stub_depths", "nonspace", "short"]

@@ -80,10 +80,8 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
             b.unit(doc_id, pid, "meta", text_, subject=post.get("action_code"), locator=ptr, **common)
             continue
         reply_to = post.get("reply_to_post_number")
-        if reply_to in (None, 1):
-            parent_key = None
-        else:  # a post number the file does not hold is kept and repaired (orphan) with a warning
-            parent_key = by_number.get(reply_to, f"#{reply_to}")
+        # a post number the file does not hold is kept and repaired (orphan) with a warning
+        parent_key = None if reply_to in (None, 1) else by_number.get(reply_to, f"#{reply_to}")
         b.unit(doc_id, pid, "comment", text_, parent_key=parent_key, locator=ptr, **common)
     ids = stream.get("stream") or []
     missing = [str(x) for x in ids if str(x) not in set(by_number.values())]

@@ -18,8 +18,8 @@ from ..corpus import Corpus
 from ..errors import FormatError
 from . import Format, register
 from ._htmltext import html_to_text, paragraphs
-from ._xml import child_text, local, parse_xml
 from ._thread import ThreadBuilder
+from ._xml import child_text, local, parse_xml
 
 NS = "http://disqus.com"
 DSQ = "http://disqus.com/disqus-internals"

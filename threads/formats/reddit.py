@@ -37,7 +37,7 @@ from . import Format, register
 from ._htmltext import paragraphs
 from ._json import child_pointer, load_json
 from ._sniff import has_keys, json_mismatch
-from ._thread import ThreadBuilder, epoch_to_utc, fix_stub_depths, nonspace, short
+from ._thread import ThreadBuilder, covered_by_doc, epoch_to_utc, fix_stub_depths, short
 
 EXPECTED = "a Reddit thread (.json of a comments page: a 2-element array of Listings, post then comments)"
 EXPECTED_MORE = 'a Reddit morechildren response ({"json": {"data": {"things": [...]}}})'
@@ -137,9 +137,9 @@ def _add_stub(b: ThreadBuilder, doc_id: str, data: dict, parent: str, parent_key
     children = [str(c) for c in data.get("children") or []]
     count = data.get("count") or 0
     if children:
-        text = f"[load more comments ({count} replies)]"
+        text = f"[load more comments ({count} {'reply' if count == 1 else 'replies'})]"
         key = f"more:{parent}:{children[0]}"
-        detail = f"{count} replies under {parent} are not in this export (missing children: {short(children)})"
+        detail = f"{count} {'reply' if count == 1 else 'replies'} under {parent} are not in this export (missing children: {short(children)})"
     else:  # Reddit's "continue this thread": the nesting limit of the page was reached
         text = "[continue this thread]"
         key = f"more:{parent}:continue"
@@ -156,6 +156,7 @@ def _author(name) -> str | None:
 
 # ---------------------------------------------------------------------- morechildren
 def parse_more(text: str, path: Path, doc_id: str) -> Corpus:
+    _more_things(load_json(text, path, EXPECTED_MORE), text, path)  # wrong shape: say what it is
     raise FormatError(path, (
         "a Reddit morechildren response holds only comments and is merged into its thread: "
         "threads.read([thread_json, this_file]) or "
@@ -181,18 +182,22 @@ def merge_morechildren(corpus: Corpus, *paths: str | os.PathLike) -> Corpus:
     return corpus
 
 
-def merge_morechildren_text(corpus: Corpus, text: str, path: Path) -> Corpus:
-    data = load_json(text, path, EXPECTED_MORE)
+def _more_things(data, text: str, path) -> list:
     try:
         things = data["json"]["data"]["things"]
         errors = data["json"].get("errors") or []
         ok = isinstance(things, list)
-    except (KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError, IndexError):
         ok, errors = False, []
     if not ok:
         raise FormatError(path, f"expected {EXPECTED_MORE}; {json_mismatch(data, text, path, 'reddit-morechildren')}")
     if errors:
         raise FormatError(path, f"the morechildren response reports errors: {errors}")
+    return things
+
+
+def merge_morechildren_text(corpus: Corpus, text: str, path: Path) -> Corpus:
+    things = _more_things(load_json(text, path, EXPECTED_MORE), text, path)
     if not things:
         return corpus
     links = {t.get("data", {}).get("link_id") for t in things if isinstance(t, dict)} - {None}
@@ -257,7 +262,7 @@ def merge_morechildren_text(corpus: Corpus, text: str, path: Path) -> Corpus:
                       "detail": f"{int(duplicate.sum())} comments were already in the thread; kept once"})
     docs = corpus.docs.copy()
     row = docs["doc_id"] == doc_id
-    added = new["text"].map(nonspace).sum()
+    added = int(covered_by_doc(new).sum()) if len(new) else 0
     shown = sum(b._visible.values())
     docs.loc[row, "source_chars"] = docs.loc[row, "source_chars"].fillna(0) + shown
     docs.loc[row, "unaccounted_chars"] = (docs.loc[row, "unaccounted_chars"].fillna(0)

@@ -28,6 +28,7 @@ from ..errors import CorpusError, FormatError
 from ..schema import ROLES, UNIT_COLUMNS
 from . import Format, register
 from ._json import load_json
+from ._sniff import json_mismatch
 
 #: Accepted column names per field, most specific first.
 COLUMNS = {
@@ -79,8 +80,14 @@ def sniff(head: str, name: str) -> float:
 
 
 def read_table(text: str, path: Path) -> tuple[pd.DataFrame, str]:
-    """The table in ``text`` (all values as strings) and its kind, ``csv`` or ``jsonl``."""
+    """The table in ``text`` (all values as strings) and its kind: ``csv``, ``jsonl`` or ``json``."""
     body = text.lstrip("\ufeff")
+    if body.lstrip().startswith("["):
+        records = load_json(body, path, "a JSON array of flat records")
+        if not (isinstance(records, list) and records and all(isinstance(r, dict) for r in records)):
+            raise FormatError(path, "expected a CSV/TSV/JSONL table or a JSON array of flat records; "
+                                    + json_mismatch(records, text, path, "tabular"))
+        return _as_strings(pd.DataFrame.from_records(records)), "json"
     if body.lstrip().startswith("{"):
         records = []
         for n, line in enumerate(body.splitlines(), start=1):
@@ -89,11 +96,7 @@ def read_table(text: str, path: Path) -> tuple[pd.DataFrame, str]:
                 if not isinstance(rec, dict):
                     raise FormatError(path, f"line {n}: expected a JSON object, found {type(rec).__name__}")
                 records.append(rec)
-        df = pd.DataFrame.from_records(records)
-        for col in df.columns:
-            df[col] = df[col].map(lambda v: pd.NA if v is None else (
-                json.dumps(v) if isinstance(v, (dict, list)) else str(v))).astype("str")
-        return df, "jsonl"
+        return _as_strings(pd.DataFrame.from_records(records)), "jsonl"
     first = body.split("\n", 1)[0]
     delim = "\t" if path.suffix.lower() == ".tsv" else max((",", "\t", ";", "|"), key=first.count)
     try:
@@ -101,6 +104,15 @@ def read_table(text: str, path: Path) -> tuple[pd.DataFrame, str]:
     except (pd.errors.ParserError, ValueError) as exc:
         raise FormatError(path, f"not a readable CSV table: {str(exc).strip()}") from None
     return df, "csv"
+
+
+def _as_strings(df: pd.DataFrame) -> pd.DataFrame:
+    """Every value as a string (nested values as JSON), missing as NA: ids must not become floats."""
+    out = df.copy()
+    for col in out.columns:
+        out[col] = out[col].map(lambda v: pd.NA if v is None or (isinstance(v, float) and v != v) else (
+            json.dumps(v) if isinstance(v, (dict, list)) else str(v))).astype("str")
+    return out
 
 
 def map_columns(columns, path) -> dict[str, str]:
@@ -158,8 +170,9 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         raise FormatError(path, str(exc).replace("from_pandas: ", "")) from None
     units = corpus.units.copy()
     units["platform_id"] = out["platform_id"].to_numpy()
-    units["locator"] = [f"line {i + 1}" for i in range(len(units))] if kind == "jsonl" else [
-        f"row {i + 1}" for i in range(len(units))]
+    # where each row came from: a JSONL line, a JSON pointer, or the CSV data row (header excluded)
+    template = {"jsonl": "line {n}", "json": "/{i}"}.get(kind, "row {n}")
+    units["locator"] = [template.format(i=i, n=i + 1) for i in range(len(units))]
     used = set(m.values())
     for col in df.columns:  # unmapped columns ride along, so nothing of the user's table is lost
         if col not in used:
