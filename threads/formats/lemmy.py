@@ -126,31 +126,35 @@ def _add_stubs(b, posts, doc_of, loaded, child_count) -> None:
     """Replies the counts promise but the file lacks, placed as deep as the counts allow.
 
     ``child_count`` counts all descendants, so a comment's own gap is its
-    count minus its loaded replies and minus what those replies report.
+    count minus its loaded replies and minus what those replies report; what
+    the post's comment count leaves over after that is a top-level gap.
     """
-    def subtree(did: str, cid: str) -> int:
-        return child_count.get(f"{did}|{cid}", 0)
-
+    placed: dict[str, int] = {}
     for key, total in child_count.items():
         did, cid = key.split("|", 1)
         kids = loaded.get(f"{did}|{cid}", [])
-        gap = total - len(kids) - sum(subtree(did, k) for k in kids)
+        gap = total - len(kids) - sum(child_count.get(f"{did}|{k}", 0) for k in kids)
         if gap > 0:
-            uid = b.unit(did, f"more:{cid}", "meta", f"[{gap} more replies not loaded]", parent_key=cid,
-                         locator=None, flags="more_stub", visible="")
-            b.problem(did, uid, "more_stub", f"{gap} replies under comment {cid} are not in this file")
+            uid = b.unit(did, f"more:{cid}", "meta", f"[{gap} more {_replies(gap)} not loaded]",
+                         parent_key=cid, flags="more_stub", visible="")
+            b.problem(did, uid, "more_stub", f"{gap} {_replies(gap)} under comment {cid} not in this file")
+            placed[did] = placed.get(did, 0) + gap
     for post_id, entry in posts.items():
         did = doc_of[post_id]
-        counts = entry["view"].get("counts") or {}
-        total = counts.get("comments")
+        total = (entry["view"].get("counts") or {}).get("comments")
         if not isinstance(total, int):
             continue
-        kids = loaded.get(f"{did}|0", [])
-        gap = total - len(kids) - sum(subtree(did, k) for k in kids)
+        n_loaded = sum(len(v) for k, v in loaded.items() if k.startswith(f"{did}|"))
+        gap = total - n_loaded - placed.get(did, 0)
         if gap > 0:
-            uid = b.unit(did, "more:top", "meta", f"[{gap} more comments not loaded]", locator=None,
+            uid = b.unit(did, "more:post", "meta", f"[{gap} more {'comment' if gap == 1 else 'comments'} not loaded]",
                          flags="more_stub", visible="")
-            b.problem(did, uid, "more_stub", f"{gap} comments of post {post_id} are not in this file")
+            b.problem(did, uid, "more_stub", f"{gap} comment(s) of post {post_id} not in this file "
+                      "(the API pages comments; fetch the other pages)")
+
+
+def _replies(n: int) -> str:
+    return "reply" if n == 1 else "replies"
 
 
 def _author(creator) -> str | None:
