@@ -26,6 +26,11 @@ def parse_xml(text: str, path: str | Path, expected: str) -> ET.Element:
     try:
         return safe_et.fromstring(text, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except defusedxml.EntitiesForbidden as exc:
+        if getattr(exc, "sysid", None) or getattr(exc, "pubid", None):
+            raise FormatError(path, (
+                f"refused: the XML declares an external entity ({exc.name!r} -> {exc.sysid or exc.pubid}); "
+                "external entities are disabled so a file cannot make threadframe read other files "
+                "or the network")) from None
         raise FormatError(path, (
             f"refused: the XML declares entities ({exc.name!r}); entity expansion is disabled "
             "because it allows 'billion laughs' attacks. Real exports do not need entities.")) from None
@@ -34,7 +39,8 @@ def parse_xml(text: str, path: str | Path, expected: str) -> ET.Element:
                                 "external entities are disabled") from None
     except ET.ParseError as exc:
         line, col = getattr(exc, "position", (0, 0))
-        truncated = "no element found" in str(exc) or "unclosed token" in str(exc)
+        last_line = text.rstrip().count("\n") + 1
+        truncated = line >= last_line or "no element found" in str(exc) or "unclosed token" in str(exc)
         hint = " (the file looks truncated)" if truncated else ""
         raise FormatError(path, f"not well-formed XML at line {line} column {col}{hint}; "
                                 f"expected {expected}") from None

@@ -47,14 +47,15 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         threads[tid] = did
         where = f"/disqus/thread[@dsq:id='{tid}']"
         title = child_text(th, "title", NS)
+        common = {"platform_id": tid, "author": b.docs[did].get("author"),
+                  "published": b.docs[did].get("published")}
         if title:
-            b.unit(did, f"thread-{tid}:title", "title", title, locator=f"{where}/title", platform_id=tid,
-                   author=b.docs[did].get("author"), published=b.docs[did].get("published"))
+            b.unit(did, f"thread-{tid}:title", "title", title, locator=f"{where}/title", **common)
         body = html_to_text(child_text(th, "message", NS))
         b.account(did, body)
         for start, end, para in paragraphs(body):
             b.unit(did, f"thread-{tid}:body@{start}", "body", para, start=start, end=end,
-                   locator=f"{where}/message", platform_id=tid, visible="")
+                   locator=f"{where}/message", visible="", **common)
     for post in root.findall(f"{{{NS}}}post"):
         pid = post.get(_ID) or ""
         where = f"/disqus/post[@dsq:id='{pid}']"
