@@ -19,7 +19,11 @@ if TYPE_CHECKING:
     from ..corpus import Corpus
 
 #: Modules that register formats, imported on first use (no work at import time).
-FORMAT_MODULES = ("text",)
+FORMAT_MODULES = (
+    "text",
+    # structured platform exports (docs/formats-platforms.md)
+    "reddit", "hackernews_json", "disqus", "discourse", "lemmy", "wxr", "tabular",
+)
 
 
 @dataclass(frozen=True)
