@@ -322,8 +322,13 @@ def reliability_report(data, level: str = "nominal", *, coder: str = "coder",
 def _report_row(name, group, level, coder, unit, code, n_boot, random_state) -> dict:
     cols = {"coder": coder, "unit": unit, "code": code}
     matrix = reliability_matrix(group, **cols)
-    res = krippendorff_alpha(matrix, level=level, n_boot=n_boot, random_state=random_state)
     n_coders = matrix.shape[0]
+    if n_coders < 2:  # a category only one coder coded: no agreement to measure
+        nan = float("nan")
+        return {"category": name, "level": level, "alpha": nan, "alpha_low": nan,
+                "alpha_high": nan, "percent_agreement": nan, "cohen_kappa": nan,
+                "fleiss_kappa": nan, "n_coders": n_coders, "n_units": 0, "n_values": 0}
+    res = krippendorff_alpha(matrix, level=level, n_boot=n_boot, random_state=random_state)
     return {
         "category": name,
         "level": level,
