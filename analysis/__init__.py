@@ -30,6 +30,23 @@ _LAZY: dict[str, str] = {
     "whataboutism_features": "whataboutism:rule_features",
     "is_whataboutism": "whataboutism:is_whataboutism",
     # --- coding, reliability, supervised models (issue: validation) ---
+    "draw_sample": "coding:draw_sample",
+    "write_coding_sheet": "coding:write_coding_sheet",
+    "read_coding_sheets": "coding:read_coding_sheets",
+    "krippendorff_alpha": "reliability:krippendorff_alpha",
+    "percent_agreement": "reliability:percent_agreement",
+    "cohen_kappa": "reliability:cohen_kappa",
+    "fleiss_kappa": "reliability:fleiss_kappa",
+    "reliability_report": "reliability:reliability_report",
+    "FrameClassifier": "models:FrameClassifier",
+    "WhataboutismClassifier": "models:WhataboutismClassifier",
+    "save_model": "model_io:save_model",
+    "load_model": "model_io:load_model",
+    "load_pretrained": "model_io:load_pretrained",
+    "evaluate_model": "evaluation:evaluate_model",
+    "cross_validate_model": "evaluation:cross_validate_model",
+    "suggest_next": "evaluation:suggest_next",
+    "load_frac": "datasets:load_frac",
     # --- comparison, terms, reply trees, alignment (issue: compare) ---
     # --- figures and style (issue: compare) ---
     # --- demo (issue: compare) ---

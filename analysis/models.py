@@ -1,0 +1,417 @@
+"""Supervised frame and whataboutism classifiers (scikit-learn estimators).
+
+Features, all sparse and linear so the model stays small and inspectable:
+
+* word n-gram TF-IDF and character n-gram TF-IDF (within word boundaries);
+* the codebook's cue features (``analysis.tag`` scores per category);
+* for whataboutism, the rule layer's features;
+* for comments, features of the unit they answer (the parent unit's words and
+  cues when a units table with ``parent_id`` is given, or a context column
+  such as a video title).
+
+A linear SVM or logistic regression with ``class_weight="balanced"`` is wrapped
+in ``CalibratedClassifierCV`` (sigmoid, one model on all data, calibration from
+internal cross-validation) so ``predict_proba`` gives calibrated probabilities.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+from threads.errors import ThreadframeError
+
+TOKEN_PATTERN = r"(?u)\b\w[\w'’-]*\w\b|\b\w\b"
+
+
+class ModelError(ThreadframeError):
+    """A model cannot be trained or applied to the data given (and why)."""
+
+
+# --------------------------------------------------------------------------
+# Input normalisation
+
+
+def as_units(X, text_column: str = "text", context_column: str | None = None) -> pd.DataFrame:
+    """A units-like table (``unit_id``, ``doc_id``, ``role``, ``text``,
+    ``context``) from raw texts or a units table; the input is not modified."""
+    if hasattr(X, "units") and isinstance(X.units, pd.DataFrame):
+        import threads
+
+        X = X.units[X.units["role"].isin(threads.CONTENT_ROLES)]
+    if isinstance(X, pd.DataFrame):
+        if text_column not in X.columns:
+            raise ModelError(f"the table has no text column {text_column!r}; "
+                             f"columns are {', '.join(map(str, X.columns))}")
+        out = pd.DataFrame({"text": X[text_column].astype("str").fillna("").to_numpy()})
+        n = len(X)
+        out["unit_id"] = (X["unit_id"].astype("str").to_numpy() if "unit_id" in X.columns
+                          else [f"u{i}" for i in range(n)])
+        out["doc_id"] = (X["doc_id"].astype("str").to_numpy() if "doc_id" in X.columns
+                         else out["unit_id"].to_numpy())
+        out["role"] = X["role"].astype("str").to_numpy() if "role" in X.columns else "comment"
+        context = pd.Series([""] * n, dtype="str")
+        if "parent_id" in X.columns and "unit_id" in X.columns:
+            # The parent's text, where the parent is in the same table.
+            texts = pd.Series(out["text"].to_numpy(), index=out["unit_id"].to_numpy())
+            parent = X["parent_id"].astype("str").map(texts)
+            context = parent.fillna("").reset_index(drop=True).astype("str")
+        if context_column is not None:
+            if context_column not in X.columns:
+                raise ModelError(f"the table has no context column {context_column!r}")
+            extra = X[context_column].astype("str").fillna("").reset_index(drop=True)
+            context = (context + " " + extra).str.strip()
+        out["context"] = context.to_numpy()
+        return out
+    if isinstance(X, str):
+        raise ModelError("expected a list of texts or a units table, not a single string")
+    texts = pd.Series(list(X), dtype="str").fillna("")
+    return pd.DataFrame({"text": texts.to_numpy(), "unit_id": [f"u{i}" for i in range(len(texts))],
+                         "doc_id": [f"u{i}" for i in range(len(texts))], "role": "comment",
+                         "context": ""})
+
+
+# --------------------------------------------------------------------------
+# Cue and rule features (from the tagger; see docs/contracts.md)
+
+
+def cue_matrix(units: pd.DataFrame, codebook, categories: list[str] | None = None):
+    """log(1 + score) and presence per codebook category, in ``categories`` order.
+
+    Returns ``(matrix, categories)``.
+    """
+    from .tagging import tag
+
+    table = units[["unit_id", "doc_id", "role", "text"]].assign(
+        unit_id=[f"r{i}" for i in range(len(units))])
+    result = tag(table, codebook=codebook)
+    tags = result.tags
+    if categories is None:
+        categories = list(result.codebook.categories)
+    wide = (tags.pivot_table(index="unit_id", columns="category", values="score", aggfunc="sum")
+            .reindex(index=table["unit_id"], columns=categories).fillna(0.0))
+    scores = wide.to_numpy(dtype=float)
+    feats = np.hstack([np.log1p(np.clip(scores, 0, None)), (scores > 0).astype(float)])
+    return feats, categories
+
+
+def rule_matrix(units: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """The whataboutism rule layer's features (one column per rule signal)."""
+    from .whataboutism import rule_features
+
+    frame = rule_features(units[["unit_id", "doc_id", "role", "text", "context"]]
+                          .assign(unit_id=[f"r{i}" for i in range(len(units))]))
+    frame = frame.drop(columns=[c for c in ("unit_id", "doc_id") if c in frame.columns])
+    return frame.to_numpy(dtype=float), [str(c) for c in frame.columns]
+
+
+# --------------------------------------------------------------------------
+# The estimators
+
+
+class _TextClassifier(ClassifierMixin, BaseEstimator):
+    """Shared machinery of FrameClassifier and WhataboutismClassifier."""
+
+    _default_name = "model"
+    _use_rules = False
+
+    def __init__(self, *, codebook=None, word_ngrams=(1, 2), char_ngrams=(1, 5),
+                 min_df=2, max_word_features=20000, max_char_features=40000,
+                 cue_weight=1.0, use_parent=True, context_weight=0.5,
+                 context_column=None, text_column="text", estimator="svm", C=0.1,
+                 class_weight="balanced", calibrate=True, calibration_cv=3,
+                 threshold=0.5, name=None, random_state=0):
+        self.codebook = codebook
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.max_word_features = max_word_features
+        self.max_char_features = max_char_features
+        self.cue_weight = cue_weight
+        self.use_parent = use_parent
+        self.context_weight = context_weight
+        self.context_column = context_column
+        self.text_column = text_column
+        self.estimator = estimator
+        self.C = C
+        self.class_weight = class_weight
+        self.calibrate = calibrate
+        self.calibration_cv = calibration_cv
+        self.threshold = threshold
+        self.name = name
+        self.random_state = random_state
+
+    # ------------------------------------------------------------ features
+    def _make_vectorizers(self):
+        word = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True,
+                               min_df=self.min_df, max_features=self.max_word_features,
+                               token_pattern=TOKEN_PATTERN, lowercase=True, dtype=np.float32)
+        char = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
+                               sublinear_tf=True, min_df=self.min_df,
+                               max_features=self.max_char_features, lowercase=True,
+                               dtype=np.float32)
+        return word, char
+
+    def _featurize(self, units: pd.DataFrame, fit: bool):
+        blocks = []
+        texts = units["text"].tolist()
+        if fit:
+            self.word_vectorizer_, self.char_vectorizer_ = self._make_vectorizers()
+            blocks.append(self.word_vectorizer_.fit_transform(texts))
+            if self.char_ngrams:
+                blocks.append(self.char_vectorizer_.fit_transform(texts))
+            else:
+                self.char_vectorizer_ = None
+            self.use_context_ = bool(self.use_parent) and bool((units["context"] != "").any())
+        else:
+            blocks.append(self.word_vectorizer_.transform(texts))
+            if self.char_vectorizer_ is not None:
+                blocks.append(self.char_vectorizer_.transform(texts))
+        if self.codebook is not None and self.cue_weight:
+            cues, cats = cue_matrix(units, self.codebook,
+                                    None if fit else self.cue_categories_)
+            if fit:
+                self.cue_categories_ = cats
+            blocks.append(sp.csr_matrix(cues * self.cue_weight))
+        elif fit:
+            self.cue_categories_ = []
+        if self._use_rules:
+            rules, names = rule_matrix(units)
+            if fit:
+                self.rule_names_ = names
+            blocks.append(sp.csr_matrix(rules * self.cue_weight))
+        if self.use_context_:
+            context = units["context"].tolist()
+            has = np.array([[1.0 if c else 0.0] for c in context])
+            blocks.append(self.word_vectorizer_.transform(context) * self.context_weight)
+            blocks.append(sp.csr_matrix(has))
+            if self.codebook is not None and self.cue_weight:
+                ctx_units = units.assign(text=units["context"])
+                ctx_cues, _ = cue_matrix(ctx_units, self.codebook, self.cue_categories_)
+                blocks.append(sp.csr_matrix(ctx_cues * self.cue_weight * self.context_weight))
+        return sp.hstack(blocks, format="csr", dtype=np.float64)
+
+    # ------------------------------------------------------------ labels
+    def _encode_labels(self, y):
+        if isinstance(y, pd.DataFrame):
+            self.multilabel_ = True
+            self.classes_ = np.array([str(c) for c in y.columns], dtype=object)
+            return y.to_numpy().astype(int)
+        arr = np.asarray(y, dtype=object) if not isinstance(y, np.ndarray) else y
+        if arr.ndim == 2:
+            self.multilabel_ = True
+            self.classes_ = np.arange(arr.shape[1])
+            return arr.astype(int)
+        items = list(y)
+        if items and all(isinstance(v, list | tuple | set | frozenset) for v in items):
+            self.multilabel_ = True
+            mlb = MultiLabelBinarizer()
+            Y = mlb.fit_transform(items)
+            self.classes_ = mlb.classes_
+            return Y
+        self.multilabel_ = False
+        labels = pd.Series(items)
+        if labels.isna().any():
+            raise ModelError("the labels have missing values; drop the uncoded units first")
+        self.classes_ = np.unique(labels.to_numpy())
+        return labels.to_numpy()
+
+    def _base_estimator(self):
+        if self.estimator == "svm":
+            return LinearSVC(C=self.C, class_weight=self.class_weight,
+                             random_state=self.random_state)
+        if self.estimator == "logreg":
+            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000,
+                                      random_state=self.random_state)
+        raise ModelError(f"estimator must be 'svm' or 'logreg', not {self.estimator!r}")
+
+    def _fit_head(self, Z, target):
+        classes, counts = np.unique(target, return_counts=True)
+        if len(classes) < 2:
+            raise ModelError(f"only one class ({classes[0]!r}) in the training labels")
+        base = self._base_estimator()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            if not self.calibrate:
+                return base.fit(Z, target)
+            folds = int(min(self.calibration_cv, counts.min()))
+            if folds < 2:
+                raise ModelError(
+                    f"class {classes[counts.argmin()]!r} has a single example: calibration "
+                    "needs at least two per class (code more units, or calibrate=False)")
+            head = CalibratedClassifierCV(base, method="sigmoid", cv=folds, ensemble=False)
+            return head.fit(Z, target)
+
+    # ------------------------------------------------------------ API
+    def fit(self, X, y):
+        """Fit on raw texts (or a units table / Corpus) and their labels.
+
+        ``y``: one label per unit (single-label), or for multi-label frames a
+        list of label sets per unit, a 0/1 indicator array, or a DataFrame with
+        one 0/1 column per category.
+        """
+        units = as_units(X, self.text_column, self.context_column)
+        if len(units) != len(y):
+            raise ModelError(f"{len(units)} texts but {len(y)} labels")
+        Y = self._encode_labels(y)
+        Z = self._featurize(units, fit=True)
+        if self.multilabel_:
+            self.heads_ = [self._fit_head(Z, Y[:, j]) for j in range(Y.shape[1])]
+        else:
+            self.heads_ = [self._fit_head(Z, Y)]
+        self.n_features_in_ = 1  # texts are one feature (a column of strings)
+        self.n_train_ = len(units)
+        return self
+
+    def _proba_matrix(self, X) -> np.ndarray:
+        check_is_fitted(self, "heads_")
+        units = as_units(X, self.text_column, self.context_column)
+        Z = self._featurize(units, fit=False)
+        if self.multilabel_:
+            return np.column_stack([_positive_proba(h, Z) for h in self.heads_])
+        head = self.heads_[0]
+        if hasattr(head, "predict_proba"):
+            return head.predict_proba(Z)
+        return _softmax(np.atleast_2d(head.decision_function(Z)).reshape(len(units), -1))
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Calibrated probabilities, one column per class (``classes_`` order)."""
+        return self._proba_matrix(X)
+
+    def predict(self, X):
+        proba = self._proba_matrix(X)
+        if self.multilabel_:
+            return (proba >= self.threshold).astype(int)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def decision_scores(self, X) -> pd.DataFrame:
+        """Probabilities as a DataFrame with one column per class."""
+        return pd.DataFrame(self.predict_proba(X), columns=[str(c) for c in self.classes_])
+
+    @property
+    def model_name(self) -> str:
+        return self.name or self._default_name
+
+    def tag(self, units) -> pd.DataFrame:
+        """The contract's ``tags`` table (one row per unit and category) with
+        ``source = "model:<name>"``; ``score`` is the calibrated probability."""
+        table = as_units(units, self.text_column, self.context_column)
+        proba = self._proba_matrix(units)
+        cats = [str(c) for c in self._tag_categories()]
+        if not self.multilabel_ and len(self.classes_) == 2 and len(cats) == 1:
+            proba, present = proba[:, [1]], proba[:, [1]] >= self.threshold
+        elif self.multilabel_:
+            present = proba >= self.threshold
+        else:
+            present = proba == proba.max(axis=1, keepdims=True)
+        n = len(table)
+        out = pd.DataFrame({
+            "unit_id": np.repeat(table["unit_id"].to_numpy(), len(cats)),
+            "doc_id": np.repeat(table["doc_id"].to_numpy(), len(cats)),
+            "category": np.tile(cats, n),
+            "score": proba.reshape(-1).astype(float),
+            "present": present.reshape(-1).astype(bool),
+            "n_cues": 0,
+            "source": f"model:{self.model_name}",
+        })
+        for col in ("unit_id", "doc_id", "category", "source"):
+            out[col] = out[col].astype("str")
+        out["n_cues"] = out["n_cues"].astype("int64")
+        return out
+
+    def _tag_categories(self):
+        return self.classes_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+def _positive_proba(head, Z) -> np.ndarray:
+    if hasattr(head, "predict_proba"):
+        return head.predict_proba(Z)[:, 1]
+    return 1.0 / (1.0 + np.exp(-head.decision_function(Z)))
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    if scores.shape[1] == 1:
+        p = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+        return np.column_stack([1 - p, p])
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class FrameClassifier(_TextClassifier):
+    """Frames from text: single-label (one frame per unit) or multi-label.
+
+    >>> clf = FrameClassifier(min_df=1, calibrate=False)
+    >>> clf = clf.fit(["taxes and jobs", "the budget deficit", "police arrest",
+    ...                "court ruling on crime"], ["economy", "economy", "crime", "crime"])
+    >>> clf.predict(["jobs and the deficit"])[0]
+    'economy'
+    """
+
+    _default_name = "frames"
+
+
+class WhataboutismClassifier(_TextClassifier):
+    """Whataboutism (binary) from a reply's text, the rule layer's features and
+    the context it answers (parent unit or ``context_column``).
+
+    Labels are 0/1 (or booleans); ``tag()`` reports the category ``whataboutism``.
+    """
+
+    _default_name = "whataboutism"
+    _use_rules = True
+
+    def __init__(self, *, codebook=None, word_ngrams=(1, 2), char_ngrams=(1, 5),
+                 min_df=2, max_word_features=20000, max_char_features=40000,
+                 cue_weight=1.0, use_parent=True, context_weight=0.5,
+                 context_column=None, text_column="text", estimator="svm", C=0.1,
+                 class_weight="balanced", calibrate=True, calibration_cv=3,
+                 threshold=0.5, name=None, random_state=0, use_rules=True):
+        super().__init__(codebook=codebook, word_ngrams=word_ngrams, char_ngrams=char_ngrams,
+                         min_df=min_df, max_word_features=max_word_features,
+                         max_char_features=max_char_features, cue_weight=cue_weight,
+                         use_parent=use_parent, context_weight=context_weight,
+                         context_column=context_column, text_column=text_column,
+                         estimator=estimator, C=C, class_weight=class_weight,
+                         calibrate=calibrate, calibration_cv=calibration_cv,
+                         threshold=threshold, name=name, random_state=random_state)
+        self.use_rules = use_rules
+
+    @property
+    def _use_rules(self):  # type: ignore[override]
+        return bool(self.use_rules)
+
+    def _encode_labels(self, y):
+        labels = pd.Series(list(y))
+        if labels.isna().any():
+            raise ModelError("the labels have missing values; drop the uncoded units first")
+        values = labels.map(lambda v: int(v) if isinstance(v, bool | np.bool_) else v)
+        bad = sorted({str(v) for v in values if v not in (0, 1)})
+        if bad:
+            raise ModelError(f"whataboutism labels must be 0/1 (or booleans); found {', '.join(bad)}")
+        self.multilabel_ = False
+        self.classes_ = np.array([0, 1])
+        return values.astype(int).to_numpy()
+
+    def predict(self, X):
+        proba = self._proba_matrix(X)
+        return (proba[:, 1] >= self.threshold).astype(int)
+
+    def _tag_categories(self):
+        return ["whataboutism"]
