@@ -16,6 +16,21 @@ _LAZY: dict[str, str] = {
     # --- whataboutism rules (issue: tagger) ---
     # --- coding, reliability, supervised models (issue: validation) ---
     # --- comparison, terms, reply trees, alignment (issue: compare) ---
+    "prevalence": "compare:prevalence",
+    "compare_groups": "compare:compare_groups",
+    "adjust_pvalues": "compare:adjust_pvalues",
+    "wilson_interval": "compare:wilson_interval",
+    "distinctive_terms": "terms:distinctive_terms",
+    "tokenize": "terms:tokenize",
+    "reply_edges": "replies:reply_edges",
+    "transitions": "replies:transitions",
+    "answered_by": "replies:answered_by",
+    "frames_by_depth": "replies:frames_by_depth",
+    "article_vs_comments": "replies:article_vs_comments",
+    "split_sentences": "alignment:split_sentences",
+    "align_versions": "alignment:align_versions",
+    "alignment_matrix": "alignment:alignment_matrix",
+    "change_frames": "alignment:change_frames",
     # --- figures and style (issue: compare) ---
     # --- demo (issue: compare) ---
 }
