@@ -13,7 +13,22 @@ __version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
     # --- codebooks and tagging (issue: tagger) ---
+    "Codebook": "codebook:Codebook",
+    "CodebookError": "codebook:CodebookError",
+    "load_codebook": "codebook:load_codebook",
+    "parse_codebook": "codebook:parse_codebook",
+    "tag": "tagging:tag",
+    "tag_batches": "tagging:tag_batches",
+    "TagResult": "tagging:TagResult",
+    "TaggingError": "tagging:TaggingError",
+    "document_stance": "tagging:document_stance",
+    "cue_counts": "tagging:cue_counts",
+    "CueFeatures": "tagging:CueFeatures",
+    "explain": "display:explain",
+    "split_sentences": "sentences:split_sentences",
     # --- whataboutism rules (issue: tagger) ---
+    "whataboutism_features": "whataboutism:rule_features",
+    "is_whataboutism": "whataboutism:is_whataboutism",
     # --- coding, reliability, supervised models (issue: validation) ---
     # --- comparison, terms, reply trees, alignment (issue: compare) ---
     "prevalence": "compare:prevalence",
