@@ -19,7 +19,6 @@ added and omitted material carries.
 
 from __future__ import annotations
 
-import re
 from itertools import permutations
 
 import numpy as np
@@ -28,34 +27,15 @@ import pandas as pd
 from threads.errors import ThreadframeError
 
 from ._tables import as_list, require_columns, tags_table, units_table
+from .sentences import split_sentences as sentence_spans
 
-__all__ = ["align_versions", "alignment_matrix", "change_frames", "split_sentences"]
+__all__ = ["align_versions", "alignment_matrix", "change_frames", "story_sentences"]
 
 STATUSES = ("shared", "paraphrased", "added", "omitted")
 
-# A sentence ends at . ! ? or … (plus closing quotes/brackets) before space and
-# an upper-case letter, digit or opening quote.
-_BOUNDARY = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
-_NO_SPLIT_BEFORE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Jr|Sr|Inc|Co|Corp|Gen|Col|Maj|vs|etc|e\.g|i\.e)"
-                              r"|\b[A-Z](?:\.[A-Z])*)\.$")
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in _BOUNDARY.finditer(text):
-        end = m.start() + 1
-        if _NO_SPLIT_BEFORE.search(text[start:end]):
-            continue  # "U.S. Treasury", "Col. Erazo": an abbreviation, not a sentence end
-        close = len(m.group(0).rstrip())
-        spans.append((start, m.start() + close))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
-
-
-def split_sentences(units, *, roles=("title", "body")) -> pd.DataFrame:
-    """Split units (by default article titles and body paragraphs) into sentences.
+def story_sentences(units, *, roles=("title", "body")) -> pd.DataFrame:
+    """Split units (by default article titles and body paragraphs) into sentences
+    (with the tagger's splitter, :func:`analysis.sentences.split_sentences`).
 
     Returns a units-shaped table, one row per sentence: ``doc_id``, ``unit_id``
     (``"<unit_id>:s<k>"``), ``source_unit_id``, ``role``, ``sentence`` (order in
@@ -63,18 +43,18 @@ def split_sentences(units, *, roles=("title", "body")) -> pd.DataFrame:
     plus any other columns of the units (``outlet``, ...).
     """
     u = units_table(units, roles)
-    require_columns(u, ["text"], "split_sentences: units")
+    require_columns(u, ["text"], "story_sentences: units")
     if "position" in u.columns:
         u = u.sort_values(["doc_id", "position"], kind="stable")
     rows = []
     for rec in u.to_dict("records"):
         text = rec["text"] if isinstance(rec["text"], str) else ""
-        for k, (s, e) in enumerate(_sentence_spans(text)):
+        for k, (s, e) in enumerate(sentence_spans(text)):
             rows.append({**rec, "unit_id": f"{rec['unit_id']}:s{k}", "source_unit_id": rec["unit_id"],
                          "start": s, "end": e, "text": text[s:e].strip()})
     out = pd.DataFrame(rows)
     if out.empty:
-        raise ThreadframeError("split_sentences: no sentences in the selected units")
+        raise ThreadframeError("story_sentences: no sentences in the selected units")
     out["sentence"] = out.groupby("doc_id").cumcount()
     front = ["doc_id", "unit_id", "source_unit_id", "role", "sentence", "start", "end", "text"]
     front = [c for c in front if c in out.columns]
@@ -118,7 +98,7 @@ def align_versions(
 
     Parameters
     ----------
-    sentences : from :func:`split_sentences` (or any table with ``unit_id``,
+    sentences : from :func:`story_sentences` (or any table with ``unit_id``,
         ``text`` and the ``by`` column).
     by : the column naming a version (``doc_id``, ``outlet``, ...).
     versions : the versions to align, in order (default: all, sorted).
@@ -194,7 +174,7 @@ def alignment_matrix(alignment: pd.DataFrame) -> pd.DataFrame:
 def change_frames(alignment: pd.DataFrame, tags, *, categories=None) -> pd.DataFrame:
     """Which frames the shared, paraphrased, added and omitted sentences carry.
 
-    ``tags`` are tags of the sentences (tag the :func:`split_sentences` table).
+    ``tags`` are tags of the sentences (tag the :func:`story_sentences` table).
     Returns one row per version, reference, status and category:
     ``n_sentences``, ``n_present`` and ``share``.
     """

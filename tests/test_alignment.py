@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.alignment import align_versions, alignment_matrix, change_frames, split_sentences
+from analysis.alignment import align_versions, alignment_matrix, change_frames, story_sentences
 from threads.errors import ThreadframeError
 
 ORIGINAL = ("China showcased its surveillance technology at a forum in Lianyungang. "
@@ -25,11 +25,11 @@ def versions(**texts):
                          "text": list(texts.values())})
 
 
-def test_split_sentences_keeps_abbreviations_and_quotes():
+def test_story_sentences_keeps_abbreviations_and_quotes():
     units = versions(a="In 2018, the U.S. Treasury said residents “were required to download” it. "
                        "Col. Galo Erazo agreed! “We can learn from China,” says Sydney Gabela. "
                        "A last one")
-    s = split_sentences(units)
+    s = story_sentences(units)
     assert s["text"].tolist() == [
         "In 2018, the U.S. Treasury said residents “were required to download” it.",
         "Col. Galo Erazo agreed!",
@@ -45,7 +45,7 @@ def test_split_sentences_keeps_abbreviations_and_quotes():
 
 @pytest.mark.parametrize("method", ["hungarian", "greedy"])
 def test_known_shared_paraphrased_added_and_omitted(method):
-    s = split_sentences(versions(orig=ORIGINAL, new=REWRITE))
+    s = story_sentences(versions(orig=ORIGINAL, new=REWRITE))
     al = align_versions(s, by="doc_id", method=method)
     new = al[(al["version"] == "new") & (al["reference"] == "orig")].set_index("unit_id")
     assert new.loc["new:0:s0", "status"] == "shared"
@@ -64,7 +64,7 @@ def test_known_shared_paraphrased_added_and_omitted(method):
 
 
 def test_matrix_and_frames_of_changes():
-    s = split_sentences(versions(orig=ORIGINAL, new=REWRITE, copy=ORIGINAL))
+    s = story_sentences(versions(orig=ORIGINAL, new=REWRITE, copy=ORIGINAL))
     al = align_versions(s, by="outlet")
     m = alignment_matrix(al).set_index(["version", "reference"])
     assert m.loc[("COPY", "ORIG"), "share_shared"] == pytest.approx(1.0)
@@ -80,7 +80,7 @@ def test_matrix_and_frames_of_changes():
 
 
 def test_thresholds_move_sentences_between_classes():
-    s = split_sentences(versions(orig=ORIGINAL, new=REWRITE))
+    s = story_sentences(versions(orig=ORIGINAL, new=REWRITE))
     strict = align_versions(s, paraphrase_threshold=0.95, shared_threshold=0.95)
     new = strict[(strict["version"] == "new") & (strict["reference"] == "orig")].set_index("unit_id")
     assert new.loc["new:0:s1", "status"] == "added"
@@ -88,7 +88,7 @@ def test_thresholds_move_sentences_between_classes():
 
 
 def test_errors():
-    s = split_sentences(versions(orig=ORIGINAL))
+    s = story_sentences(versions(orig=ORIGINAL))
     with pytest.raises(ThreadframeError, match="at least two versions"):
         align_versions(s)
     with pytest.raises(ThreadframeError, match="threshold"):
