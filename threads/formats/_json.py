@@ -31,10 +31,10 @@ def load_json(text: str, path: str | Path, expected: str):
         except RecursionError:
             return loads_iterative(text)
     except JSONDecodeError as exc:
-        where = f"line {exc.lineno} column {exc.colno}"
         truncated = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated")
         hint = " (the file looks truncated)" if truncated else ""
-        raise FormatError(path, f"not valid JSON: {exc.msg} at {where}{hint}; expected {expected}") from None
+        raise FormatError(path, f"not valid JSON ({exc.msg}: line {exc.lineno} column {exc.colno}){hint}; "
+                                f"expected {expected}") from None
 
 
 def loads_iterative(s: str):

@@ -8,7 +8,6 @@ was shown, runs :func:`threads.tree.repair_reply_tree` and returns a Corpus.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -21,8 +20,6 @@ from ..errors import ThreadframeWarning
 from ..schema import PROBLEM_COLUMNS
 from ..tree import add_flag, repair_reply_tree
 
-_NONSPACE = re.compile(r"\S")
-
 #: Placeholders platforms put where a comment's text was deleted or removed.
 DELETED_TEXTS = frozenset({"[deleted]", "[removed]", "*Permanently Deleted*", "Permanently Deleted",
                            "[ Removed by Reddit ]", "[removed by moderator]"})
@@ -33,7 +30,8 @@ class DataGapWarning(ThreadframeWarning):
 
 
 def nonspace(text: str | None) -> int:
-    return len(_NONSPACE.findall(text)) if text else 0
+    """Non-whitespace characters of ``text`` (str.split is C-fast; a regex findall was the hot spot)."""
+    return len("".join(text.split())) if text else 0
 
 
 def epoch_to_utc(value) -> pd.Timestamp | None:

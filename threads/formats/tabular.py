@@ -84,10 +84,11 @@ def read_table(text: str, path: Path) -> tuple[pd.DataFrame, str]:
     body = text.lstrip("\ufeff")
     if body.lstrip().startswith("["):
         records = load_json(body, path, "a JSON array of flat records")
-        if not (isinstance(records, list) and records and all(isinstance(r, dict) for r in records)):
-            raise FormatError(path, "expected a CSV/TSV/JSONL table or a JSON array of flat records; "
-                                    + json_mismatch(records, text, path, "tabular"))
-        return _as_strings(pd.DataFrame.from_records(records)), "json"
+        hint = json_mismatch(records, text, path, "tabular")
+        flat = isinstance(records, list) and records and all(isinstance(r, dict) for r in records)
+        if not flat or hint.startswith("this looks like"):  # e.g. a platform export read as a table
+            raise FormatError(path, f"expected a CSV/TSV/JSONL table or a JSON array of flat records; {hint}")
+        return _as_strings(pd.DataFrame(records, dtype=object)), "json"
     if body.lstrip().startswith("{"):
         records = []
         for n, line in enumerate(body.splitlines(), start=1):
@@ -96,7 +97,7 @@ def read_table(text: str, path: Path) -> tuple[pd.DataFrame, str]:
                 if not isinstance(rec, dict):
                     raise FormatError(path, f"line {n}: expected a JSON object, found {type(rec).__name__}")
                 records.append(rec)
-        return _as_strings(pd.DataFrame.from_records(records)), "jsonl"
+        return _as_strings(pd.DataFrame(records, dtype=object)), "jsonl"
     first = body.split("\n", 1)[0]
     delim = "\t" if path.suffix.lower() == ".tsv" else max((",", "\t", ";", "|"), key=first.count)
     try:
