@@ -42,12 +42,7 @@ _PUNCT = {"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', 
           "…": ".", "\u00a0": " ", "\u2009": " ", "\u200b": " ", "\u2028": " ", "\u2029": " "}
 # Very common English words, most common first: a cue is anchored on its
 # least common word so the automaton reports few hits that need checking.
-_COMMON = """the of and to a in is it you that he was for on are with as i his they be at one
-    have this from or had by not but what all were we when your can said there use an each
-    which she do how their if will up other about out many then them these so some her would
-    make like him into time has look two more go see no way could people my than first been
-    call who its now find long down did get come made may part s t don didn doesn isn just too
-    also here where why never same""".split()
+_COMMON = ["the", "of", "and", "to", "a", "in", "is", "it", "you", "that", "he", "was", "for", "on", "are", "with", "as", "i", "his", "they", "be", "at", "one", "have", "this", "from", "or", "had", "by", "not", "but", "what", "all", "were", "we", "when", "your", "can", "said", "there", "use", "an", "each", "which", "she", "do", "how", "their", "if", "will", "up", "other", "about", "out", "many", "then", "them", "these", "so", "some", "her", "would", "make", "like", "him", "into", "time", "has", "look", "two", "more", "go", "see", "no", "way", "could", "people", "my", "than", "first", "been", "call", "who", "its", "now", "find", "long", "down", "did", "get", "come", "made", "may", "part", "s", "t", "don", "didn", "doesn", "isn", "just", "too", "also", "here", "where", "why", "never", "same"]
 _RANK = {w: len(_COMMON) - i for i, w in enumerate(_COMMON)}
 GAP = " {1,12}"  # what may stand between words of a phrase (after step 1)
 _WORD_RUN = re.compile(r"[^ \x00]*")
