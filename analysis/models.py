@@ -16,6 +16,7 @@ internal cross-validation) so ``predict_proba`` gives calibrated probabilities.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -33,6 +34,21 @@ from sklearn.utils.validation import check_is_fitted
 from threads.errors import ThreadframeError
 
 TOKEN_PATTERN = r"(?u)\b\w[\w'’-]*\w\b|\b\w\b"
+# Masked before n-grams are counted, so no URL, address, handle or long number
+# (phone, account, id) of a training text can end up in a saved vocabulary.
+_MASKS = (
+    (re.compile(r"(?i)\b(?:https?://|www\.)\S+"), " URL "),
+    (re.compile(r"(?i)\b[\w.+-]+@[\w-]+\.[\w.-]+\b"), " EMAIL "),
+    (re.compile(r"(?<!\w)@\w+"), " @USER "),
+    (re.compile(r"\d[\d\s().-]{4,}\d"), " NUMBER "),
+)
+
+
+def anonymize(text: str) -> str:
+    """Mask URLs, e-mail addresses, @handles and long digit runs."""
+    for pattern, mask in _MASKS:
+        text = pattern.sub(mask, text)
+    return text
 
 
 class ModelError(ThreadframeError):
@@ -86,33 +102,26 @@ def as_units(X, text_column: str = "text", context_column: str | None = None) ->
 # Cue and rule features (from the tagger; see docs/contracts.md)
 
 
-def cue_matrix(units: pd.DataFrame, codebook, categories: list[str] | None = None):
-    """log(1 + score) and presence per codebook category, in ``categories`` order.
+def cue_matrix(texts: list[str], codebook) -> tuple[np.ndarray, list[str]]:
+    """log(1 + cue score) and cue presence per codebook category (codebook order).
 
-    Returns ``(matrix, categories)``.
+    Returns ``(matrix, categories)``; rule categories (whataboutism) count as
+    the tagger scores them.
     """
-    from .tagging import tag
+    from .codebook import load_codebook
+    from .tagging import cue_counts
 
-    table = units[["unit_id", "doc_id", "role", "text"]].assign(
-        unit_id=[f"r{i}" for i in range(len(units))])
-    result = tag(table, codebook=codebook)
-    tags = result.tags
-    if categories is None:
-        categories = list(result.codebook.categories)
-    wide = (tags.pivot_table(index="unit_id", columns="category", values="score", aggfunc="sum")
-            .reindex(index=table["unit_id"], columns=categories).fillna(0.0))
-    scores = wide.to_numpy(dtype=float)
+    book = load_codebook(codebook)
+    scores = cue_counts(texts, book, weighted=True).toarray()
     feats = np.hstack([np.log1p(np.clip(scores, 0, None)), (scores > 0).astype(float)])
-    return feats, categories
+    return feats, list(book.categories)
 
 
-def rule_matrix(units: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """The whataboutism rule layer's features (one column per rule signal)."""
+def rule_matrix(texts: list[str], context: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The whataboutism rule layer's features (one column per rule, and its score)."""
     from .whataboutism import rule_features
 
-    frame = rule_features(units[["unit_id", "doc_id", "role", "text", "context"]]
-                          .assign(unit_id=[f"r{i}" for i in range(len(units))]))
-    frame = frame.drop(columns=[c for c in ("unit_id", "doc_id") if c in frame.columns])
+    frame = rule_features(texts, context=[c or None for c in context])
     return frame.to_numpy(dtype=float), [str(c) for c in frame.columns]
 
 
@@ -131,7 +140,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
                  cue_weight=1.0, use_parent=True, context_weight=0.5,
                  context_column=None, text_column="text", estimator="svm", C=0.1,
                  class_weight="balanced", calibrate=True, calibration_cv=3,
-                 threshold=0.5, name=None, random_state=0):
+                 threshold=0.5, anonymize=True, name=None, random_state=0):
         self.codebook = codebook
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -149,6 +158,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         self.calibrate = calibrate
         self.calibration_cv = calibration_cv
         self.threshold = threshold
+        self.anonymize = anonymize
         self.name = name
         self.random_state = random_state
 
@@ -166,39 +176,44 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
     def _featurize(self, units: pd.DataFrame, fit: bool):
         blocks = []
         texts = units["text"].tolist()
+        masked = [anonymize(t) for t in texts] if self.anonymize else texts
         if fit:
             self.word_vectorizer_, self.char_vectorizer_ = self._make_vectorizers()
-            blocks.append(self.word_vectorizer_.fit_transform(texts))
+            _fit_float32(self.word_vectorizer_, masked)
+            blocks.append(self.word_vectorizer_.transform(masked))
             if self.char_ngrams:
-                blocks.append(self.char_vectorizer_.fit_transform(texts))
+                _fit_float32(self.char_vectorizer_, masked)
+                blocks.append(self.char_vectorizer_.transform(masked))
             else:
                 self.char_vectorizer_ = None
             self.use_context_ = bool(self.use_parent) and bool((units["context"] != "").any())
         else:
-            blocks.append(self.word_vectorizer_.transform(texts))
+            blocks.append(self.word_vectorizer_.transform(masked))
             if self.char_vectorizer_ is not None:
-                blocks.append(self.char_vectorizer_.transform(texts))
+                blocks.append(self.char_vectorizer_.transform(masked))
+        context = units["context"].tolist()
         if self.codebook is not None and self.cue_weight:
-            cues, cats = cue_matrix(units, self.codebook,
-                                    None if fit else self.cue_categories_)
+            cues, cats = cue_matrix(texts, self.codebook)
             if fit:
                 self.cue_categories_ = cats
+            elif cats != self.cue_categories_:
+                raise ModelError(f"codebook {self.codebook!r} now has categories {cats}; the model "
+                                 f"was trained with {self.cue_categories_}")
             blocks.append(sp.csr_matrix(cues * self.cue_weight))
         elif fit:
             self.cue_categories_ = []
         if self._use_rules:
-            rules, names = rule_matrix(units)
+            rules, names = rule_matrix(texts, context if self.use_parent else [""] * len(texts))
             if fit:
                 self.rule_names_ = names
             blocks.append(sp.csr_matrix(rules * self.cue_weight))
         if self.use_context_:
-            context = units["context"].tolist()
             has = np.array([[1.0 if c else 0.0] for c in context])
-            blocks.append(self.word_vectorizer_.transform(context) * self.context_weight)
+            masked_context = [anonymize(c) for c in context] if self.anonymize else context
+            blocks.append(self.word_vectorizer_.transform(masked_context) * self.context_weight)
             blocks.append(sp.csr_matrix(has))
             if self.codebook is not None and self.cue_weight:
-                ctx_units = units.assign(text=units["context"])
-                ctx_cues, _ = cue_matrix(ctx_units, self.codebook, self.cue_categories_)
+                ctx_cues, _ = cue_matrix(context, self.codebook)
                 blocks.append(sp.csr_matrix(ctx_cues * self.cue_weight * self.context_weight))
         return sp.hstack(blocks, format="csr", dtype=np.float64)
 
@@ -244,14 +259,16 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             if not self.calibrate:
-                return base.fit(Z, target)
+                return _round_float32(base.fit(Z, target))
             folds = int(min(self.calibration_cv, counts.min()))
             if folds < 2:
                 raise ModelError(
                     f"class {classes[counts.argmin()]!r} has a single example: calibration "
                     "needs at least two per class (code more units, or calibrate=False)")
             head = CalibratedClassifierCV(base, method="sigmoid", cv=folds, ensemble=False)
-            return head.fit(Z, target)
+            head.fit(Z, target)
+            _round_float32(head.calibrated_classifiers_[0].estimator)
+            return head
 
     # ------------------------------------------------------------ API
     def fit(self, X, y):
@@ -340,6 +357,21 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
+def _fit_float32(vectorizer, texts) -> None:
+    """Fit, then keep IDF weights at float32 precision: a saved model (float32
+    arrays) then predicts exactly as the fitted one."""
+    try:
+        vectorizer.fit(texts)
+    except ValueError as exc:  # empty vocabulary: too few texts for min_df
+        raise ModelError(f"no n-grams left to learn from ({exc}); lower min_df or add texts") from None
+    vectorizer.idf_ = vectorizer.idf_.astype(np.float32).astype(np.float64)
+
+
+def _round_float32(estimator):
+    estimator.coef_ = estimator.coef_.astype(np.float32).astype(np.float64)
+    return estimator
+
+
 def _positive_proba(head, Z) -> np.ndarray:
     if hasattr(head, "predict_proba"):
         return head.predict_proba(Z)[:, 1]
@@ -382,7 +414,7 @@ class WhataboutismClassifier(_TextClassifier):
                  cue_weight=1.0, use_parent=True, context_weight=0.5,
                  context_column=None, text_column="text", estimator="svm", C=0.1,
                  class_weight="balanced", calibrate=True, calibration_cv=3,
-                 threshold=0.5, name=None, random_state=0, use_rules=True):
+                 threshold=0.5, anonymize=True, name=None, random_state=0, use_rules=True):
         super().__init__(codebook=codebook, word_ngrams=word_ngrams, char_ngrams=char_ngrams,
                          min_df=min_df, max_word_features=max_word_features,
                          max_char_features=max_char_features, cue_weight=cue_weight,
@@ -390,7 +422,8 @@ class WhataboutismClassifier(_TextClassifier):
                          context_column=context_column, text_column=text_column,
                          estimator=estimator, C=C, class_weight=class_weight,
                          calibrate=calibrate, calibration_cv=calibration_cv,
-                         threshold=threshold, name=name, random_state=random_state)
+                         threshold=threshold, anonymize=anonymize, name=name,
+                         random_state=random_state)
         self.use_rules = use_rules
 
     @property
