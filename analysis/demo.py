@@ -84,10 +84,12 @@ def _n(n: int, word: str) -> str:
 
 
 class _Run:
-    def __init__(self, out: Path, progress: bool):
+    def __init__(self, out: Path, progress: bool, formats, dpi: int):
         self.out = out
         self.result = DemoResult(out=out)
         self.progress = progress
+        self.formats = tuple(formats)
+        self.dpi = dpi
 
     def table(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
         path = self.out / "tables" / f"{name}.csv"
@@ -100,20 +102,33 @@ class _Run:
     def figure(self, fig, data: pd.DataFrame, name: str, caption: str) -> None:
         from .figures import save_figure
 
-        self.result.files.extend(save_figure(fig, data, self.out / name, caption))
+        self.result.files.extend(save_figure(fig, data, self.out / name, caption,
+                                             formats=self.formats, dpi=self.dpi))
 
     def skip(self, step: str, why: str) -> None:
         self.result.skipped[step] = why
 
 
 def run_demo(out: str | os.PathLike = "figures", *, progress: bool = True, n_boot: int = 2000,
-             seed: int = 0) -> DemoResult:
-    """Run the whole analysis of the sample corpus into ``out`` (see module docs)."""
+             seed: int = 0, formats=("pdf", "svg", "png"), dpi: int = 300) -> DemoResult:
+    """Run the whole analysis of the sample corpus into ``out`` (see module docs).
+
+    ``formats`` and ``dpi`` go to :func:`analysis.figures.save_figure` (fewer
+    formats and a lower resolution make a quick look faster); ``n_boot`` and
+    ``seed`` to the cluster bootstrap. Returns a :class:`DemoResult`.
+    """
     import threads
 
+    from .figures import FORMATS
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        from threads.errors import ThreadframeError
+
+        raise ThreadframeError(f"demo: unknown figure format(s) {unknown}; use {', '.join(FORMATS)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    run = _Run(out, progress)
+    run = _Run(out, progress, formats, dpi)
     state: dict = {}
     steps: list[tuple[str, Callable]] = [
         ("parse the sample corpus", lambda: _parse(run, state, threads)),
@@ -419,7 +434,8 @@ def _report(run: _Run, state: dict) -> None:
         lines.append("")
     if run.result.skipped:
         lines += ["## Skipped steps", ""] + [f"- {k}: {v}" for k, v in run.result.skipped.items()] + [""]
-    lines += ["## Files", "", "Each figure comes as PDF, SVG and PNG with the CSV of the data it "
+    kinds = ", ".join(f.upper() for f in run.formats)
+    lines += ["## Files", "", f"Each figure comes as {kinds} with the CSV of the data it "
               "plots and its caption (`.txt`) beside it; the tables are in `tables/`.", ""]
     path = run.out / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")
