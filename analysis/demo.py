@@ -43,12 +43,28 @@ class DemoResult:
         return self.out / "report.md"
 
 
+#: Outlets of the sample documents (from the seeds' README), used where the
+#: parsed metadata has none, so figures are labelled by outlet, not by file.
+SAMPLE_OUTLETS = {
+    "000_8d93e37a3b0a0ab2": "UCA News (Lemmy)",
+    "001_b0922853efc496c7": "AFP",
+    "002_8d1a24b832df77bf": "LifeSiteNews",
+    "003_8d59e36bd4ab806e": "Aggregator",
+    "004_5000835c1164458e": "Techdirt",
+}
+
+
 def _labelled(corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(docs, units) with an ``outlet`` label for every document (its doc_id
-    where the metadata has no outlet) joined onto the units."""
+    """(docs, units) with an ``outlet`` label for every document joined onto
+    the units: the metadata's outlet, else the known sample outlet, else the
+    doc_id. Units whose text was lost in the scrape are flagged ``analysed =
+    False``: they stay in reply trees but carry no tags."""
     docs = corpus.docs.copy()
-    docs["outlet"] = docs["outlet"].fillna(docs["doc_id"]).astype("str")
+    fallback = docs["doc_id"].map(SAMPLE_OUTLETS).fillna(docs["doc_id"])
+    docs["outlet"] = docs["outlet"].fillna(fallback).astype("str")
     units = corpus.units.merge(docs[["doc_id", "outlet"]], on="doc_id", how="left")
+    lost = units["flags"].fillna("").str.contains("text_lost", regex=False)
+    units["analysed"] = ~lost & units["text"].fillna("").str.strip().ne("")
     return docs, units
 
 
@@ -57,16 +73,23 @@ def _pct(x: float) -> str:
 
 
 def _p(x: float) -> str:
+    """'= 0.123' or '< 0.001', to follow 'p'."""
     if pd.isna(x):
-        return "n/a"
-    return "< 0.001" if x < 0.001 else f"{x:.3f}"
+        return "= n/a"
+    return "< 0.001" if x < 0.001 else f"= {x:.3f}"
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class _Run:
-    def __init__(self, out: Path, progress: bool):
+    def __init__(self, out: Path, progress: bool, formats, dpi: int):
         self.out = out
         self.result = DemoResult(out=out)
         self.progress = progress
+        self.formats = tuple(formats)
+        self.dpi = dpi
 
     def table(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
         path = self.out / "tables" / f"{name}.csv"
@@ -79,20 +102,33 @@ class _Run:
     def figure(self, fig, data: pd.DataFrame, name: str, caption: str) -> None:
         from .figures import save_figure
 
-        self.result.files.extend(save_figure(fig, data, self.out / name, caption))
+        self.result.files.extend(save_figure(fig, data, self.out / name, caption,
+                                             formats=self.formats, dpi=self.dpi))
 
     def skip(self, step: str, why: str) -> None:
         self.result.skipped[step] = why
 
 
 def run_demo(out: str | os.PathLike = "figures", *, progress: bool = True, n_boot: int = 2000,
-             seed: int = 0) -> DemoResult:
-    """Run the whole analysis of the sample corpus into ``out`` (see module docs)."""
+             seed: int = 0, formats=("pdf", "svg", "png"), dpi: int = 300) -> DemoResult:
+    """Run the whole analysis of the sample corpus into ``out`` (see module docs).
+
+    ``formats`` and ``dpi`` go to :func:`analysis.figures.save_figure` (fewer
+    formats and a lower resolution make a quick look faster); ``n_boot`` and
+    ``seed`` to the cluster bootstrap. Returns a :class:`DemoResult`.
+    """
     import threads
 
+    from .figures import FORMATS
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        from threads.errors import ThreadframeError
+
+        raise ThreadframeError(f"demo: unknown figure format(s) {unknown}; use {', '.join(FORMATS)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    run = _Run(out, progress)
+    run = _Run(out, progress, formats, dpi)
     state: dict = {}
     steps: list[tuple[str, Callable]] = [
         ("parse the sample corpus", lambda: _parse(run, state, threads)),
@@ -127,7 +163,9 @@ def _parse(run: _Run, state: dict, threads) -> None:
 def _tag(run: _Run, state: dict) -> None:
     import analysis
 
-    result = analysis.tag(state["units"])
+    units = state["units"]
+    result = analysis.tag(units[units["analysed"]])
+    state["analysed"] = units[units["analysed"]].reset_index(drop=True)
     state["result"] = result
     state["categories"] = list(result.codebook.categories)
     run.table("tags", result.tags)
@@ -138,7 +176,7 @@ def _prevalence(run: _Run, state: dict, n_boot: int, seed: int) -> None:
     from .compare import compare_groups, prevalence
     from .plots import plot_prevalence
 
-    units, result, cats = state["units"], state["result"], state["categories"]
+    units, result, cats = state["analysed"], state["result"], state["categories"]
     prev = run.table("prevalence_by_outlet", prevalence(result.tags, units, by="outlet", roles=ARTICLE,
                                                        categories=cats, n_boot=n_boot, seed=seed))
     state["prev"] = prev
@@ -161,7 +199,7 @@ def _article_comments(run: _Run, state: dict, n_boot: int, seed: int) -> None:
     from .plots import plot_article_vs_comments
     from .replies import article_vs_comments
 
-    units, result, cats = state["units"], state["result"], state["categories"]
+    units, result, cats = state["analysed"], state["result"], state["categories"]
     if not units["role"].eq("comment").any():
         state["avc"] = None
         run.skip("article against comments", "the parsed corpus has no comments")
@@ -204,8 +242,10 @@ def _replies(run: _Run, state: dict) -> None:
     from .plots import tree_layout
 
     lay = tree_layout(units, doc)
-    wide = result.wide().reindex(lay["unit_id"]).fillna(False)
-    data = lay.merge(wide.reset_index().rename(columns={"index": "unit_id"}), on="unit_id", how="left")
+    wide = result.wide().reindex(lay["unit_id"])
+    wide.index.name = "unit_id"
+    data = lay.merge(wide.reset_index(), on="unit_id", how="left")
+    data["tagged"] = data["unit_id"].isin(set(result.tags["unit_id"]))
     run.figure(plot_reply_tree(units, result.tags, doc, categories=cats), data, "reply_tree",
                f"The comment section under {outlet} ({doc}): each comment a dot coloured by its first "
                "frame in codebook order (grey: none), replies to the right of what they answer; "
@@ -216,7 +256,7 @@ def _terms(run: _Run, state: dict) -> None:
     from .plots import plot_distinctive_terms
     from .terms import distinctive_terms
 
-    units = state["units"]
+    units = state["analysed"]
     terms = distinctive_terms(units, by="outlet", roles=ARTICLE, min_count=2)
     run.table("distinctive_terms", terms)
     state["terms"] = terms
@@ -234,7 +274,7 @@ def _story(run: _Run, state: dict) -> None:
     from .alignment import align_versions, alignment_matrix, change_frames, story_sentences
     from .plots import plot_alignment_matrix
 
-    units = state["units"]
+    units = state["analysed"]
     art = units[units["role"].isin(ARTICLE)]
     story_docs = sorted(art.loc[art["text"].str.contains(STORY_KEYWORD, regex=False), "doc_id"].unique())
     state["story"] = None
@@ -289,8 +329,8 @@ def _report(run: _Run, state: dict) -> None:
         test = ""
         if len(t):
             t = t.iloc[0]
-            test = (f"; difference between outlets: {t['test']} p = {_p(t['p_value'])} "
-                    f"(Holm {_p(t['p_holm'])}), Cramér's V = {t['cramers_v']:.2f}")
+            test = (f"; difference between outlets: {t['test']} p {_p(t['p_value'])} "
+                    f"(Holm-adjusted p {_p(t['p_holm'])}), Cramér's V = {t['cramers_v']:.2f}")
         lines.append(
             f"- **{cat}**: most in {hi['outlet']} ({hi['n_present']}/{hi['n_units']} units, "
             f"{_pct(hi['share'])}, 95% CI {_pct(hi['ci_low'])}–{_pct(hi['ci_high'])}), least in "
@@ -328,7 +368,8 @@ def _report(run: _Run, state: dict) -> None:
         n_edges = int(tr["n_edges"].iloc[0])
         strong = tr[(tr["n_transitions"] >= 2) & (tr["lift"] > 1)].sort_values(
             ["lift", "n_transitions"], ascending=False).head(3)
-        lines.append(f"{n_edges} reply edges (the article counts as the parent of top-level comments).")
+        lines.append(f"{_n(n_edges, 'reply edge')} between units with text (the article counts as the "
+                     "parent of top-level comments; comments whose text was lost are left out).")
         for _, r in strong.iterrows():
             lines.append(f"- Replies to {r['from_category']} carry {r['to_category']} "
                          f"{r['n_transitions']}/{r['n_from']} times ({_pct(r['share'])}; base rate "
@@ -338,7 +379,9 @@ def _report(run: _Run, state: dict) -> None:
             top = ans[ans["n_parent"] > 0].sort_values(["n_parent", "parent_category"],
                                                        ascending=[False, True])
             answered = ", ".join(f"{r['parent_category']} {r['n_parent']}/{n_w}" for _, r in top.iterrows())
-            lines.append(f"- {n_w} comments are tagged as whataboutism; what they answer: {answered}.")
+            lines.append(f"- {_n(n_w, 'comment')} tagged as whataboutism; what "
+                         f"{'it answers' if n_w == 1 else 'they answer'} "
+                         f"(a parent may carry several frames): {answered}.")
         else:
             lines.append("- No comment is tagged as whataboutism.")
         lines.append("")
@@ -364,14 +407,26 @@ def _report(run: _Run, state: dict) -> None:
                      f"{best['reference']}'s sentences near-identically ({_pct(best['share_kept'])} "
                      "with paraphrases).")
         fr = story["frames"]
-        for status in ("added", "omitted"):
-            f = fr[fr["status"] == status].groupby("category")[["n_present", "n_sentences"]].sum()
-            f = f[f["n_sentences"] > 0]
-            f["share"] = f["n_present"] / f["n_sentences"]
-            f = f.reindex([c for c in cats if c in f.index])
-            desc = ", ".join(f"{c} {_pct(s)}" for c, s in f["share"].items())
-            n = int(f["n_sentences"].max()) if len(f) else 0
-            lines.append(f"- Across all pairs, {status} sentences ({n} sentence-pairs) carry: {desc}.")
+        for version, g in fr.groupby("version"):
+            added = g[g["status"] == "added"].groupby("category")[["n_present", "n_sentences"]].sum()
+            kept = g[g["status"].isin(["shared", "paraphrased"])].groupby("category")[
+                ["n_present", "n_sentences"]].sum()
+            if added.empty or kept.empty:
+                continue
+            diff = (added["n_present"] / added["n_sentences"]
+                    - kept["n_present"] / kept["n_sentences"]).reindex(cats).dropna()
+            if diff.empty:
+                continue
+            c = diff.idxmax()
+            if diff.max() <= 0:
+                lines.append(f"- {version}: no frame is more frequent in the material other versions "
+                             "lack than in what it shares with them.")
+                continue
+            lines.append(
+                f"- {version}: of its sentences that another version lacks ({int(added['n_sentences'].max())} "
+                f"sentence-comparisons), {_pct(added.at[c, 'n_present'] / added.at[c, 'n_sentences'])} "
+                f"carry {c}, against {_pct(kept.at[c, 'n_present'] / kept.at[c, 'n_sentences'])} of the "
+                "sentences it shares with the others: the frame its own material adds most.")
         kept = m.groupby("version")["share_kept"].mean().sort_values()
         lines.append(f"- Least of the others carried: {kept.index[0]} (on average "
                      f"{_pct(kept.iloc[0])} of another version's sentences); most: {kept.index[-1]} "
@@ -379,7 +434,8 @@ def _report(run: _Run, state: dict) -> None:
         lines.append("")
     if run.result.skipped:
         lines += ["## Skipped steps", ""] + [f"- {k}: {v}" for k, v in run.result.skipped.items()] + [""]
-    lines += ["## Files", "", "Each figure comes as PDF, SVG and PNG with the CSV of the data it "
+    kinds = ", ".join(f.upper() for f in run.formats)
+    lines += ["## Files", "", f"Each figure comes as {kinds} with the CSV of the data it "
               "plots and its caption (`.txt`) beside it; the tables are in `tables/`.", ""]
     path = run.out / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")

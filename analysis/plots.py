@@ -40,6 +40,21 @@ def _axes(ax, size):
     return fig, fig.add_subplot()
 
 
+def _share_axis(ax) -> None:
+    """x axis from 0 to 100% with quarter ticks."""
+    from matplotlib.ticker import PercentFormatter
+
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def _row_rules(ax, n: int) -> None:
+    """Faint rules between category rows."""
+    for k in range(1, n):
+        ax.axhline(k - 0.5, color="#E6E6E6", linewidth=0.5, zorder=0)
+
+
 def _order(values, order=None) -> list:
     seen = list(dict.fromkeys(values))
     if order is None:
@@ -77,29 +92,38 @@ def plot_prevalence(
         palette = dict(zip(grps, [OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(grps))], strict=True))
         palette.update(colors or {})
         step = 0.8 / max(len(grps), 1)
+        handles, any_fallback = [], False
+        from matplotlib.lines import Line2D
+
         for gi, g in enumerate(grps):
             d = prev[prev[group].astype("str") == g].set_index("category").reindex(cats)
             y = np.arange(len(cats)) - 0.4 + step * (gi + 0.5)
             fallback = d["ci_method"].astype("str").str.startswith("wilson").to_numpy() if (
                 "ci_method" in d and interval == "ci") else np.zeros(len(cats), bool)
+            any_fallback |= bool(fallback.any())
             share = d["share"].to_numpy(float)
             err = np.vstack([share - d[lo].to_numpy(float), d[hi].to_numpy(float) - share])
-            n = int(d["n_units"].max()) if d["n_units"].notna().any() else 0
             ax.errorbar(share, y, xerr=np.clip(err, 0, None), fmt="none", ecolor=palette[g],
                         elinewidth=0.9, capsize=0)
-            ax.scatter(share[~fallback], y[~fallback], s=16, color=palette[g], zorder=3,
-                       label=f"{g} (n={n})")
+            ax.scatter(share[~fallback], y[~fallback], s=16, color=palette[g], zorder=3)
             ax.scatter(share[fallback], y[fallback], s=16, facecolor="white", edgecolor=palette[g],
-                       linewidth=1.0, zorder=3, label=None if (~fallback).any() else f"{g} (n={n})")
+                       linewidth=1.0, zorder=3)
+            n = int(d["n_units"].max()) if d["n_units"].notna().any() else 0
+            handles.append(Line2D([], [], marker="o", color=palette[g], markersize=4, linewidth=0.9,
+                                  label=f"{g} (n={n})"))
+        if any_fallback:
+            handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
+                                  markeredgecolor="#555555", markersize=4,
+                                  label="open: Wilson interval (too few clusters)"))
         ax.set_yticks(np.arange(len(cats)), cats)
         ax.invert_yaxis()
-        ax.set_xlim(-0.02, 1.02)
+        _share_axis(ax)
         ax.set_xlabel("share of units")
         ax.tick_params(axis="y", length=0)
-        for k in range(1, len(cats)):
-            ax.axhline(k - 0.5, color="#E6E6E6", linewidth=0.5, zorder=0)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, handletextpad=0.2,
-                  columnspacing=0.8)
+        _row_rules(ax, len(cats))
+        longest = max(len(h.get_label()) for h in handles)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14),
+                  ncol=2 if longest <= 24 else 1, handletextpad=0.3, columnspacing=1.0)
     return fig
 
 
@@ -129,35 +153,39 @@ def plot_article_vs_comments(
     colors = {"article": OKABE_ITO[0], "comments": OKABE_ITO[1]}
     with house_style(rc):
         fig, ax = _axes(ax, figure_size("column", 0.32 * len(cats) * len(grps) + 0.9))
-        step = 0.7 / len(grps)
+        step = 0.8 / len(grps)
+        offset = {"article": -step * 0.18, "comments": step * 0.18}  # whiskers side by side
         for gi, g in enumerate(grps):
             sub = d[d[group].astype("str") == g]
-            y = np.arange(len(cats)) - 0.35 + step * (gi + 0.5)
+            y0 = np.arange(len(cats)) - 0.4 + step * (gi + 0.5)
             vals = {s: sub[sub["side"] == s].set_index("category").reindex(cats) for s in colors}
-            for yi, c in zip(y, cats, strict=True):
+            for yi, c in zip(y0, cats, strict=True):
                 a, b = vals["article"].at[c, "share"], vals["comments"].at[c, "share"]
-                ax.plot([a, b], [yi, yi], color="#999999", linewidth=0.8, zorder=1)
+                ax.plot([a, b], [yi + offset["article"], yi + offset["comments"]], color="#999999",
+                        linewidth=0.6, zorder=1)
             for side, color in colors.items():
                 v = vals[side]
+                y = y0 + offset[side]
                 share = v["share"].to_numpy(float)
                 if "ci_low" in v:
                     err = np.vstack([share - v["ci_low"].to_numpy(float), v["ci_high"].to_numpy(float) - share])
                     ax.errorbar(share, y, xerr=np.clip(err, 0, None), fmt="none", ecolor=color,
-                                elinewidth=0.6, alpha=0.6, capsize=0)
+                                elinewidth=0.9, capsize=0)
                 n = int(v["n_units"].max()) if "n_units" in v else None
                 label = f"{side} (n={n})" if len(grps) == 1 else (side if gi == 0 else None)
                 ax.scatter(share, y, s=18, color=color, zorder=3, label=label,
                            marker="o" if side == "article" else "s")
             if len(grps) > 1:
-                for yi in y:
+                for yi in y0:
                     ax.annotate(g, (1.0, yi), fontsize=5.5, va="center", ha="left",
                                 xycoords=("axes fraction", "data"), color="#555555")
         ax.set_yticks(np.arange(len(cats)), cats)
         ax.invert_yaxis()
         ax.tick_params(axis="y", length=0)
-        ax.set_xlim(-0.02, 1.02)
+        _row_rules(ax, len(cats))
+        _share_axis(ax)
         ax.set_xlabel("share of units")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     return fig
 
 
@@ -238,17 +266,23 @@ def plot_reply_tree(
 ):
     """A document's reply tree: each comment a dot coloured by its first frame
     (in codebook order; grey for none), replies to the right of what they
-    answer, comments carrying ``marked`` (whataboutism) ringed in black."""
+    answer (the article, a square, coloured by its most frequent frame),
+    comments carrying ``marked`` (whataboutism) ringed in black,
+    comments without tags (e.g. text lost in a scrape) hollow."""
     lay = tree_layout(units, doc_id)
     doc = lay["unit_id"].iloc[0].removesuffix(":<article>")
     t = tags_table(tags)
     first = _first_category(t, categories, marked)
     art_units = units_table(units, ("title", "body"))
     art_ids = art_units.loc[art_units["doc_id"] == doc, "unit_id"]
-    art_first = first.reindex(art_ids).dropna()
+    order = [c for c in _order(t["category"], categories) if c != marked]
+    art_tags = t[t["unit_id"].isin(set(art_ids)) & t["present"] & t["category"].isin(order)]
+    art_counts = art_tags["category"].value_counts().reindex(order, fill_value=0)
     root = f"{doc}:<article>"
     label = first.reindex(lay["unit_id"]).to_numpy(dtype=object)
-    label[lay["unit_id"].to_numpy() == root] = art_first.iloc[0] if len(art_first) else None
+    # the article: its most frequent frame (ties: codebook order)
+    label[lay["unit_id"].to_numpy() == root] = art_counts.idxmax() if art_counts.max() > 0 else None
+    tagged = lay["unit_id"].isin(set(t["unit_id"])).to_numpy() | (lay["unit_id"].to_numpy() == root)
     label = pd.Series(label, index=lay.index).fillna(NONE_CATEGORY)
     marked_ids = set(t.loc[(t["category"] == marked) & t["present"], "unit_id"])
     is_marked = lay["unit_id"].isin(marked_ids).to_numpy()
@@ -263,21 +297,27 @@ def plot_reply_tree(
                 p = pos.loc[r["parent_id"]]
                 ax.plot([p["x"], p["x"], r["x"]], [p["y"], r["y"], r["y"]], color="#B0B0B0",
                         linewidth=0.6, zorder=1, solid_joinstyle="miter")
-        colours = [palette.get(c, NONE_COLOR) for c in label]
+        colours = np.array([palette.get(c, NONE_COLOR) for c in label], dtype=object)
         is_root = (lay["unit_id"] == root).to_numpy()
-        ax.scatter(lay["x"][~is_root], lay["y"][~is_root], s=22, c=np.array(colours, dtype=object)[~is_root],
-                   zorder=3, edgecolors="white", linewidths=0.4)
-        ax.scatter(lay["x"][is_root], lay["y"][is_root], s=46, marker="s",
-                   c=np.array(colours, dtype=object)[is_root], zorder=3)
+        dot = ~is_root & tagged
+        ax.scatter(lay["x"][dot], lay["y"][dot], s=22, c=colours[dot], zorder=3, edgecolors="white",
+                   linewidths=0.4)
+        lost = ~is_root & ~tagged  # no tags (e.g. text lost in the scrape): hollow
+        ax.scatter(lay["x"][lost], lay["y"][lost], s=18, facecolors="white", edgecolors="#888888",
+                   linewidths=0.8, zorder=3)
+        ax.scatter(lay["x"][is_root], lay["y"][is_root], s=46, marker="s", c=colours[is_root], zorder=3)
         ax.scatter(lay["x"][is_marked], lay["y"][is_marked], s=70, facecolors="none",
                    edgecolors="black", linewidths=1.0, zorder=4)
         from matplotlib.lines import Line2D
 
-        used = [c for c in cats if c in set(label)]
+        used = [c for c in cats if c in set(label[tagged])]
         handles = [Line2D([], [], marker="o", linestyle="", color=palette[c], label=c, markersize=4.5)
                    for c in used]
         handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none",
                               markeredgecolor="black", label=marked, markersize=6.5))
+        if lost.any():
+            handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
+                                  markeredgecolor="#888888", label="no text", markersize=4))
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3,
                   handletextpad=0.2, columnspacing=0.8)
         depth_max = int(lay["x"].max())
@@ -324,14 +364,16 @@ def plot_transitions(trans: pd.DataFrame, *, value: str = "share", categories=No
     if value not in ("share", "lift"):
         raise ThreadframeError(f"value={value!r}: use 'share' or 'lift'")
     cats = _order(trans["from_category"], categories)
+    answered = trans.groupby("from_category")["n_from"].max()
+    rows = [c for c in cats if answered.get(c, 0) > 0]  # a frame no one replied to: no row
     grid = trans.pivot(index="from_category", columns="to_category", values=value).reindex(
-        index=cats, columns=cats)
+        index=rows, columns=cats)
     n_t = trans.pivot(index="from_category", columns="to_category", values="n_transitions").reindex(
-        index=cats, columns=cats)
+        index=rows, columns=cats)
     n_f = trans.pivot(index="from_category", columns="to_category", values="n_from").reindex(
-        index=cats, columns=cats)
+        index=rows, columns=cats)
     share = trans.pivot(index="from_category", columns="to_category", values="share").reindex(
-        index=cats, columns=cats)
+        index=rows, columns=cats)
     text = np.empty(grid.shape, dtype=object)
     for (i, j), _ in np.ndenumerate(text):
         nf = n_f.iat[i, j]
@@ -339,7 +381,7 @@ def plot_transitions(trans: pd.DataFrame, *, value: str = "share", categories=No
     from matplotlib import colors as mcolors
 
     with house_style(rc):
-        fig, ax = _axes(ax, figure_size("column", 3.0))
+        fig, ax = _axes(ax, figure_size("column", 0.3 * len(rows) + 1.3))
         vals = grid.to_numpy(float)
         if value == "share":
             norm, cmap, label = mcolors.Normalize(0, 1), "cividis", "share of replies"
@@ -349,7 +391,7 @@ def plot_transitions(trans: pd.DataFrame, *, value: str = "share", categories=No
             norm = mcolors.LogNorm(2**-span, 2**span)
             cmap, label = "PuOr_r", "lift over base rate"
             vals = np.where(vals > 0, vals, np.nan)
-        _annotated_heatmap(ax, vals, text, cats, cats, cmap, norm, label)
+        _annotated_heatmap(ax, vals, text, rows, cats, cmap, norm, label)
         ax.set_ylabel("comment or article replied to")
         ax.set_xlabel("reply")
     return fig
