@@ -14,6 +14,11 @@ subset of jupytext's format that we need), so they diff and review like code:
     # %% tags=["stderr-ok"]
     # a code cell with notebook tags (a JSON list)
 
+A source with cells tagged ``exercise`` or ``solution`` gives two notebooks:
+``NN_name.ipynb`` (without the solution cells) and ``NN_name_solutions.ipynb``
+(without the exercise cells), so a class exercise and its solutions cannot
+drift apart.
+
 The generated notebooks carry no outputs, no execution counts and stable
 cell ids, so building twice gives byte-identical files and
 ``tests/test_notebooks.py`` can check that the committed ``.ipynb`` match
@@ -66,8 +71,16 @@ def _markdown_text(lines: list[str], path: Path, first_lineno: int) -> str:
     return "\n".join(out).strip("\n")
 
 
-def parse_source(text: str, path: Path) -> nbformat.NotebookNode:
-    """Percent-format source -> a notebook without outputs."""
+#: Cells with these tags go into only one of the two notebooks built from a source.
+EXERCISE, SOLUTION = "exercise", "solution"
+
+
+def parse_source(text: str, path: Path, variant: str | None = None) -> nbformat.NotebookNode:
+    """Percent-format source -> a notebook without outputs.
+
+    ``variant`` is None for a plain notebook, ``EXERCISE`` or ``SOLUTION``
+    to keep only the shared cells and the cells tagged for that variant.
+    """
     cells: list[tuple[str, list[str], list[str], int]] = []  # kind, tags, lines, lineno
     for lineno, line in enumerate(text.splitlines(), start=1):
         m = _MARKER.match(line)
@@ -85,8 +98,11 @@ def parse_source(text: str, path: Path) -> nbformat.NotebookNode:
             cells[-1][2].append(line)
 
     nb = new_notebook(metadata={"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)})
-    stem = path.stem
-    for i, (kind, tags, lines, lineno) in enumerate(cells):
+    stem = path.stem + ("_solutions" if variant == SOLUTION else "")
+    dropped = {EXERCISE: SOLUTION, SOLUTION: EXERCISE}.get(variant, None)
+    kept = [c for c in cells if dropped not in c[1]]
+    for i, (kind, tags, lines, lineno) in enumerate(kept):
+        tags = [t for t in tags if t not in (EXERCISE, SOLUTION)]
         if kind == "markdown":
             cell = new_markdown_cell(_markdown_text(lines, path, lineno))
         else:
@@ -104,14 +120,38 @@ def parse_source(text: str, path: Path) -> nbformat.NotebookNode:
     return nb
 
 
+def _variants(text: str) -> list[str | None]:
+    tagged = re.search(r'^# %%.*tags=.*"(exercise|solution)"', text, re.MULTILINE)
+    return [EXERCISE, SOLUTION] if tagged else [None]
+
+
+def render_all(source: Path) -> dict[Path, str]:
+    """The exact text of each notebook built from ``source``, by target path."""
+    text = source.read_text(encoding="utf-8")
+    out = {}
+    for variant in _variants(text):
+        nb = parse_source(text, source, variant)
+        out[target_for(source, variant)] = nbformat.writes(nb) + "\n"
+    return out
+
+
 def render(source: Path) -> str:
-    """The exact text of the notebook built from ``source``."""
-    nb = parse_source(source.read_text(encoding="utf-8"), source)
-    return nbformat.writes(nb) + "\n"
+    """The exact text of the (exercise) notebook built from ``source``."""
+    return next(iter(render_all(source).values()))
 
 
-def target_for(source: Path) -> Path:
-    return NOTEBOOKS / f"{source.stem}.ipynb"
+def target_for(source: Path, variant: str | None = None) -> Path:
+    suffix = "_solutions" if variant == SOLUTION else ""
+    return NOTEBOOKS / f"{source.stem}{suffix}.ipynb"
+
+
+def targets() -> dict[Path, Path]:
+    """Every notebook that the sources produce -> its source."""
+    out = {}
+    for src in sources():
+        for variant in _variants(src.read_text(encoding="utf-8")):
+            out[target_for(src, variant)] = src
+    return out
 
 
 def sources() -> list[Path]:
@@ -126,20 +166,20 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for src in sources():
         try:
-            text = render(src)
+            built = render_all(src)
         except NotebookSourceError as exc:
             print(f"build_notebooks: {exc}", file=sys.stderr)
             return 2
-        target = target_for(src)
-        current = target.read_text(encoding="utf-8") if target.exists() else None
-        if current == text:
-            continue
-        if args.check:
-            stale.append(target)
-        else:
-            target.write_text(text, encoding="utf-8")
-            print(f"wrote {target.relative_to(ROOT)}")
-    orphans = sorted(set(NOTEBOOKS.glob("*.ipynb")) - {target_for(s) for s in sources()})
+        for target, text in built.items():
+            current = target.read_text(encoding="utf-8") if target.exists() else None
+            if current == text:
+                continue
+            if args.check:
+                stale.append(target)
+            else:
+                target.write_text(text, encoding="utf-8")
+                print(f"wrote {target.relative_to(ROOT)}")
+    orphans = sorted(set(NOTEBOOKS.glob("*.ipynb")) - set(targets()))
     for orphan in orphans:
         print(f"build_notebooks: {orphan.relative_to(ROOT)} has no source in notebooks/src/",
               file=sys.stderr)

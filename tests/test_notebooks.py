@@ -140,7 +140,7 @@ def test_committed_notebooks_match_their_sources():
     builder = _load_builder()
     sources = builder.sources()
     assert sources, "no notebook sources in notebooks/src/"
-    built = {builder.target_for(s).name: builder.render(s) for s in sources}
+    built = {target.name: text for s in sources for target, text in builder.render_all(s).items()}
     committed = {p.name: p.read_text(encoding="utf-8") for p in NOTEBOOK_PATHS}
     assert sorted(committed) == sorted(built), "every notebook needs a source and vice versa"
     drifted = [name for name in built if built[name] != committed[name]]
@@ -170,3 +170,17 @@ def test_builder_is_deterministic_and_keeps_tags(tmp_path):
     assert nb.cells[0].source == "# Demo\n\nText."
     assert nb.cells[1].metadata["tags"] == ["stderr-ok"]
     assert nb.cells[2].source == "x"
+
+
+def test_exercise_and_solution_cells_go_to_separate_notebooks(tmp_path, monkeypatch):
+    builder = _load_builder()
+    monkeypatch.setattr(builder, "NOTEBOOKS", tmp_path)
+    src = tmp_path / "98_class.py"
+    src.write_text('# %% [markdown]\n# # Class\n\n# %%\nx = 1\n\n'
+                   '# %% tags=["exercise"]\nanswer = None  # your turn\n\n'
+                   '# %% tags=["solution"]\nanswer = x + 1\n', encoding="utf-8")
+    built = {p.name: nbformat.reads(t, as_version=4) for p, t in builder.render_all(src).items()}
+    assert sorted(built) == ["98_class.ipynb", "98_class_solutions.ipynb"]
+    assert [c.source for c in built["98_class.ipynb"].cells[1:]] == ["x = 1", "answer = None  # your turn"]
+    assert [c.source for c in built["98_class_solutions.ipynb"].cells[1:]] == ["x = 1", "answer = x + 1"]
+    assert all("tags" not in c.metadata for nb in built.values() for c in nb.cells)
