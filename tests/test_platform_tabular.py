@@ -57,7 +57,8 @@ def test_json_array_of_records_and_duplicate_ids(tmp_path):
     p = tmp_path / "records.json"
     p.write_text('[{"thread": "t", "comment_id": 1, "reply_to": null, "message": "hi"},'
                  ' {"thread": "t", "comment_id": 2, "reply_to": 1, "message": "hello"}]')
-    c = threads.read(p, format="tabular")
+    c = threads.read(p)  # detected: an array of flat records with a text column
+    assert c.docs["source_format"].tolist() == ["json"]
     assert c.units["parent_id"].tolist()[1] == "t:1"
     assert c.units["locator"].tolist() == ["/0", "/1"]
     dup = tmp_path / "dup.csv"

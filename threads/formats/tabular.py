@@ -28,7 +28,7 @@ from ..errors import CorpusError, FormatError
 from ..schema import ROLES, UNIT_COLUMNS
 from . import Format, register
 from ._json import load_json
-from ._sniff import json_mismatch
+from ._sniff import has_keys, json_mismatch
 
 #: Accepted column names per field, most specific first.
 COLUMNS = {
@@ -70,7 +70,9 @@ def sniff(head: str, name: str) -> float:
         except ValueError:
             return by_ext
         return 0.6 if isinstance(record, dict) and _known(record) else by_ext
-    if first.startswith(("<", "[")):
+    if first.startswith("["):  # a JSON array of flat records; platform exports score higher
+        return 0.4 if any(has_keys(head, n) for n in COLUMNS["text"]) else by_ext
+    if first.startswith("<"):
         return by_ext
     for delim in (",", "\t", ";", "|"):
         fields = next(csv.reader([first], delimiter=delim))
