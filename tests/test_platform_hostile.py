@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 
 import pytest
 
@@ -125,3 +126,24 @@ def test_wrong_platform_names_what_it_found(platforms):
         threads.read(platforms / "hn_item.json", format="discourse")
     with pytest.raises(FormatError, match=r"expected a Reddit morechildren.*looks like.*Reddit thread"):
         threads.read(platforms / "reddit_thread.json", format="reddit-morechildren")
+
+
+def test_json_of_no_known_platform_is_refused_not_read_as_text(tmp_path):
+    path = tmp_path / "tweets.json"
+    path.write_text('{"data": [{"id": "1", "full_text": "hello"}], "meta": {"result_count": 1}}')
+    with pytest.raises(FormatError, match=r"tweets\.json: JSON of no known platform format "
+                                          r"\(found a JSON object with keys data, meta\)"):
+        threads.read(path)
+
+
+@pytest.mark.parametrize("name", ["reddit_thread.json", "disqus_export.xml", "comments.csv"])
+def test_platform_corpora_round_trip(platforms, tmp_path, name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        c = threads.read(platforms / name)
+    for fmt in ("parquet", "csv", "jsonl"):
+        again = threads.read_corpus(c.save(tmp_path / fmt, format=fmt))
+        assert again.units["unit_id"].tolist() == c.units["unit_id"].tolist()
+        assert again.units["parent_id"].fillna("").tolist() == c.units["parent_id"].fillna("").tolist()
+        assert again.units["flags"].tolist() == c.units["flags"].tolist()
+        assert (again.units["published"] == c.units["published"]).sum() == c.units["published"].notna().sum()

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 FORMAT_MODULES = (
     "text",
     # structured platform exports (docs/formats-platforms.md)
-    "reddit", "hackernews_json", "disqus", "discourse", "lemmy", "wxr", "tabular",
+    "reddit", "hackernews_json", "disqus", "discourse", "lemmy", "wxr", "tabular", "json_unknown",
 )
 
 

@@ -38,7 +38,7 @@ COLUMNS = {
     "parent_id": ("parent_id", "parentid", "parent", "reply_to", "in_reply_to", "in_reply_to_id",
                   "parent_comment_id", "replyto"),
     "doc_id": ("doc_id", "thread_id", "thread", "article_id", "link_id", "story_id", "topic_id",
-               "submission_id", "article", "article_url", "url"),
+               "submission_id", "article", "article_url"),
     "author": ("author", "user", "username", "user_name", "author_name", "screen_name", "by", "creator"),
     "published": ("published", "created_utc", "created_at", "created", "timestamp", "date", "datetime",
                   "time", "posted_at", "comment_date"),
