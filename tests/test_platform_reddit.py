@@ -181,3 +181,17 @@ def test_real_small_thread(shared_data):
     assert comments["author"].tolist() == ["paneer_burrito", "bboe"]
     assert comments["depth"].tolist() == [1, 2]
     assert c.docs["title"].iloc[0] == "[PRAW] HTTPS enabled PRAW testing needed"
+
+
+def test_default_reddit_json_is_unescaped_raw_json_is_not(platforms, tmp_path):
+    raw = (platforms / "reddit_thread.json").read_text(encoding="utf-8")
+    # Reddit without raw_json=1: &, <, > escaped in text fields, *_html fields start with &lt;
+    escaped = raw.replace("Whatever they said, the US sells the same tools.",
+                          "Whatever they said, the US &amp; UK sell the same tools &gt; so? &amp;nbsp;")
+    escaped = escaped.replace('"body": "This is about', '"body_html": "&lt;div class=\\"md\\"&gt;", "body": "This is about')
+    (tmp_path / "escaped.json").write_text(escaped)
+    c = threads.read(tmp_path / "escaped.json")
+    assert by_pid(c, "t1_c3")["text"] == "Whatever they said, the US & UK sell the same tools > so? &nbsp;"
+    # a raw_json=1 file keeps what the user typed, "&amp;" included
+    (tmp_path / "raw.json").write_text(raw.replace("the same tools.", "the same tools &amp; more."))
+    assert by_pid(threads.read(tmp_path / "raw.json"), "t1_c3")["text"].endswith("tools &amp; more.")
