@@ -147,3 +147,18 @@ def test_platform_corpora_round_trip(platforms, tmp_path, name):
         assert again.units["parent_id"].fillna("").tolist() == c.units["parent_id"].fillna("").tolist()
         assert again.units["flags"].tolist() == c.units["flags"].tolist()
         assert (again.units["published"] == c.units["published"]).sum() == c.units["published"].notna().sum()
+
+
+def test_html_to_text():
+    from threads.formats._htmltext import html_to_text, paragraphs
+
+    html = ("<p>One &amp; <b>two</b>\n three</p><script>alert(1)</script><p>Line<br>break</p>"
+            "HN style<p>next &#x27;para&#x27;<ul><li>a</li><li>b</li></ul>")
+    text = html_to_text(html)
+    assert text == "One & two three\n\nLine\nbreak\n\nHN style\n\nnext 'para'\n\na\nb"
+    assert [p for _, _, p in paragraphs(text)] == ["One & two three", "Line\nbreak", "HN style",
+                                                   "next 'para'", "a\nb"]
+    start, end, para = paragraphs(text)[1]
+    assert text[start:end] == para
+    assert html_to_text("a <i>b</i>\nc\n\nd", keep_newlines=True) == "a b\nc\n\nd"
+    assert html_to_text(None) == "" and html_to_text("<img src='x.gif' alt='image'>") == ""

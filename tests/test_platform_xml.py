@@ -92,6 +92,8 @@ def test_wxr_posts_comments_and_statuses(platforms):
         "Critics call it the export of a policing model."]
     assert unit(c, d, "501")["text"] == "A question of rights."
     assert unit(c, d, "502")["parent_id"] == f"{d}:501"
+    # newlines count as WordPress shows them, also next to tags
+    assert unit(c, d, "502")["text"] == "Rather a question of security.\nSecond line.\n\nNew paragraph."
     assert unit(c, d, "503")["depth"] == 3
     assert unit(c, d, "501")["published"] == pd.Timestamp("2024-05-01 08:00", tz="UTC")  # the _gmt time
     assert [unit(c, d, i)["flags"] for i in ("503", "504", "505", "507")] == [
