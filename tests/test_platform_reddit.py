@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import warnings
 
 import pandas as pd
@@ -195,3 +196,18 @@ def test_default_reddit_json_is_unescaped_raw_json_is_not(platforms, tmp_path):
     # a raw_json=1 file keeps what the user typed, "&amp;" included
     (tmp_path / "raw.json").write_text(raw.replace("the same tools.", "the same tools &amp; more."))
     assert by_pid(threads.read(tmp_path / "raw.json"), "t1_c3")["text"].endswith("tools &amp; more.")
+
+
+def test_folder_with_thread_and_morechildren_merges(platforms, tmp_path):
+    for name in ("reddit_thread.json", "reddit_morechildren.json"):
+        shutil.copy(platforms / name, tmp_path / name)
+    c = threads.read(tmp_path)
+    assert len(c.docs) == 1 and by_pid(c, "t1_c11")["depth"] == 3
+    # a morechildren file whose thread is not in the folder is skipped and listed, not fatal
+    (tmp_path / "reddit_thread.json").unlink()
+    shutil.copy(platforms / "hn_item.json", tmp_path / "hn_item.json")
+    with pytest.warns(threads.ThreadframeWarning, match="no thread with that post"):
+        c = threads.read(tmp_path)
+    assert c.docs["source_format"].tolist() == ["hackernews-json"]
+    skipped = c.problems[c.problems["problem"] == "skipped"]
+    assert skipped["source_path"].str.endswith("reddit_morechildren.json").all() and len(skipped) == 1
