@@ -25,6 +25,11 @@ DELETED_TEXTS = frozenset({"[deleted]", "[removed]", "*Permanently Deleted*", "P
                            "[ Removed by Reddit ]", "[removed by moderator]"})
 
 
+#: The unit fields a builder collects (``position`` and ``depth`` are computed in :meth:`build`).
+UNIT_FIELDS = ["doc_id", "unit_id", "role", "parent_id", "author", "published", "subject", "text",
+               "start", "end", "locator", "platform_id", "flags"]
+
+
 class DataGapWarning(ThreadframeWarning):
     """The export refers to something it does not contain (e.g. a thread id with no thread)."""
 
@@ -104,6 +109,10 @@ class ThreadBuilder:
         })
         return unit_id
 
+    def visible_totals(self) -> tuple[int, int]:
+        """Characters and non-whitespace characters of source text shown to the builder, all documents."""
+        return sum(self._visible.values()), sum(self._visible_nonspace.values())
+
     def problem(self, doc_id: str | None, unit_id: str | None, problem: str, detail: str) -> None:
         self.problems.append({"source_path": self.path, "doc_id": doc_id, "unit_id": unit_id,
                               "problem": problem, "detail": detail})
@@ -118,9 +127,7 @@ class ThreadBuilder:
         for u in self.units:
             if u["doc_id"] not in self.docs:
                 self.docs[u["doc_id"]] = {"doc_id": u["doc_id"]}
-        units = pd.DataFrame(self.units, columns=[
-            "doc_id", "unit_id", "role", "parent_id", "author", "published", "subject", "text",
-            "start", "end", "locator", "platform_id", "flags"])
+        units = pd.DataFrame(self.units, columns=UNIT_FIELDS)
         units["published"] = pd.Series(list(units["published"]), dtype=object)
         units.insert(3, "position", units.groupby("doc_id", sort=False).cumcount())
         units, repairs = repair_reply_tree(units)
@@ -158,5 +165,5 @@ def fix_stub_depths(units: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-__all__ = ["DELETED_TEXTS", "DataGapWarning", "ThreadBuilder", "add_flag", "covered_by_doc",
+__all__ = ["DELETED_TEXTS", "UNIT_FIELDS", "DataGapWarning", "ThreadBuilder", "add_flag", "covered_by_doc",
            "epoch_to_utc", "fix_stub_depths", "nonspace", "short"]

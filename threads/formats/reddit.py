@@ -38,7 +38,14 @@ from . import Format, register
 from ._htmltext import paragraphs
 from ._json import child_pointer, load_json
 from ._sniff import SNIFF_CHARS, has_keys, json_mismatch
-from ._thread import ThreadBuilder, covered_by_doc, epoch_to_utc, fix_stub_depths, short
+from ._thread import (
+    UNIT_FIELDS,
+    ThreadBuilder,
+    covered_by_doc,
+    epoch_to_utc,
+    fix_stub_depths,
+    short,
+)
 
 EXPECTED = "a Reddit thread (.json of a comments page: a 2-element array of Listings, post then comments)"
 EXPECTED_MORE = 'a Reddit morechildren response ({"json": {"data": {"things": [...]}}})'
@@ -237,7 +244,7 @@ def merge_morechildren_text(corpus: Corpus, text: str, path: Path) -> Corpus:
 
     b = ThreadBuilder(path, "reddit")
     walk(b, doc_id, things, "/json/data/things", link, anchor_file=path.name, unescape=text_decoder(text))
-    new = pd.DataFrame(b.units)
+    new = pd.DataFrame(b.units, columns=UNIT_FIELDS)
     doc_units = u[u["doc_id"] == doc_id]
     present = set(doc_units["unit_id"])
     duplicate = new["unit_id"].isin(present)
@@ -250,7 +257,7 @@ def merge_morechildren_text(corpus: Corpus, text: str, path: Path) -> Corpus:
     resolved: set[str] = set()
     anchor_pos: dict[str, int] = {}  # loaded platform id -> position of the stub it replaces
     for idx, row in keep[keep["flags"].str.contains("more_stub")].iterrows():
-        missing = (row["platform_id"] or "").split() if pd.notna(row["platform_id"]) else []
+        missing = row["platform_id"].split() if pd.notna(row["platform_id"]) else []
         if missing:
             hits = [m for m in missing if m in loaded]
             for m in hits:
@@ -286,11 +293,13 @@ def merge_morechildren_text(corpus: Corpus, text: str, path: Path) -> Corpus:
     docs = corpus.docs.copy()
     row = docs["doc_id"] == doc_id
     added = int(covered_by_doc(new).sum()) if len(new) else 0
-    shown = sum(b._visible.values())
+    shown, shown_nonspace = b.visible_totals()
     docs.loc[row, "source_chars"] = docs.loc[row, "source_chars"].fillna(0) + shown
     docs.loc[row, "unaccounted_chars"] = (docs.loc[row, "unaccounted_chars"].fillna(0)
-                                          + max(0, sum(b._visible_nonspace.values()) - int(added)))
-    units = pd.concat([u[u["doc_id"] != doc_id], merged], ignore_index=True)
+                                          + max(0, shown_nonspace - added))
+    doc_order = {d: i for i, d in enumerate(docs["doc_id"])}
+    units = pd.concat([u[u["doc_id"] != doc_id], merged], ignore_index=True).sort_values(
+        "doc_id", key=lambda s: s.map(doc_order), kind="stable")
     return Corpus(docs=docs, units=units,
                   problems=pd.concat([problems, pd.DataFrame(extra, columns=PROBLEM_COLUMNS)],
                                      ignore_index=True))
