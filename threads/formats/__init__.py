@@ -24,6 +24,7 @@ FORMAT_MODULES = ("text",)
 #: Structured platform exports (docs/formats-platforms.md); added on their own line to merge cleanly.
 FORMAT_MODULES += ("reddit", "hackernews_json", "disqus", "discourse", "lemmy", "wxr", "tabular", "json_unknown")
 
+
 @dataclass(frozen=True)
 class Format:
     name: str
