@@ -130,6 +130,10 @@ class ThreadBuilder:
         units = pd.DataFrame(self.units, columns=UNIT_FIELDS)
         units["published"] = pd.Series(list(units["published"]), dtype=object)
         units.insert(3, "position", units.groupby("doc_id", sort=False).cumcount())
+        # one document's units together (a Disqus export lists all threads before all posts)
+        doc_order = {d: i for i, d in enumerate(self.docs)}
+        units = units.sort_values(["doc_id", "position"], kind="stable",
+                                  key=lambda s: s.map(doc_order) if s.name == "doc_id" else s)
         units, repairs = repair_reply_tree(units)
         units = fix_stub_depths(units)
         problems = self.problems + [{"source_path": self.path, **r} for r in repairs]
