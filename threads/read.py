@@ -107,7 +107,9 @@ def read(
         except InputError as exc:
             if not in_folder:
                 raise
-            _skip(skipped, path, exc)
+            skipped.append({"source_path": str(path), "doc_id": pd.NA, "unit_id": pd.NA,
+                            "problem": "skipped", "detail": exc.problem})
+            warnings.warn(f"skipped {path}: {exc.problem}", SkippedFileWarning, stacklevel=2)
     if pending and corpora:
         merged = concat(corpora)
         for f, text, path, in_folder in pending:
