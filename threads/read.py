@@ -120,13 +120,14 @@ def read(
                     raise
                 _skip(skipped, path, exc)
         corpora = [merged]
-    for f, text, path, in_folder in pending if not corpora else ():
-        try:  # nothing to merge into: the format's parse explains what to do
-            corpora.append(f.parse(text, path, make_doc_id(path)))
-        except InputError as exc:
-            if not in_folder:
-                raise
-            _skip(skipped, path, exc)
+    elif pending:  # nothing to merge into: each format's parse explains what to do
+        for f, text, path, in_folder in pending:
+            try:
+                corpora.append(f.parse(text, path, make_doc_id(path)))
+            except InputError as exc:
+                if not in_folder:
+                    raise
+                _skip(skipped, path, exc)
     if not corpora:
         raise InputError(paths[0] if len(paths) == 1 else None,
                          f"no readable files ({len(skipped)} skipped: "
