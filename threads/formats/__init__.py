@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 FORMAT_MODULES = ("text",)
 
 #: Structured platform exports (docs/formats-platforms.md); added on their own line to merge cleanly.
-FORMAT_MODULES += ("reddit", "hackernews_json", "disqus", "discourse", "lemmy", "wxr", "tabular", "json_unknown")
+FORMAT_MODULES += ("reddit", "hackernews_json", "disqus", "discourse", "lemmy", "wxr", "tabular", "json_unknown")  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)

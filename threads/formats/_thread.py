@@ -12,6 +12,7 @@ import warnings
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -83,8 +84,8 @@ class ThreadBuilder:
             self._visible_nonspace[doc_id] += nonspace(visible_text)
 
     def unit(self, doc_id: str, key: str, role: str, text: str | None, *, parent_key: str | None = None,
-             author: str | None = None, published=None, subject: str | None = None,
-             locator: str | None = None, platform_id: str | None = None, flags: str = "",
+             author: Any = None, published: Any = None, subject: str | None = None,
+             locator: str | None = None, platform_id: Any = None, flags: Any = "",
              start: int | None = None, end: int | None = None, visible: str | None = None) -> str:
         """Add a unit; returns its unit_id (``"{doc_id}:{key}"``, made unique if the source repeats it).
 

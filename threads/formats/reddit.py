@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,7 +80,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
           title=unescape(post.get("title")), published=published, author=author,
           url=f"https://www.reddit.com{permalink}" if permalink else post.get("url"))
     base = "/0/data/children/0/data"
-    common = {"author": author, "published": published, "platform_id": fullname}
+    common: dict[str, Any] = {"author": author, "published": published, "platform_id": fullname}
     b.unit(doc_id, f"{fullname}:title", "title", unescape(post.get("title")) or "", locator=f"{base}/title",
            **common)
     selftext = unescape(post.get("selftext")) or ""
@@ -115,7 +116,7 @@ def walk(b: ThreadBuilder, doc_id: str, things: list, pointer: str, post_fullnam
          anchor_file: str | None = None, unescape=lambda s: s) -> None:
     """Add every ``t1`` and ``more`` under ``things`` (pre-order, explicit stack, no recursion)."""
     prefix = f"{anchor_file}#" if anchor_file else ""
-    stack = [(thing, f"{prefix}{pointer}/{i}", None) for i, thing in reversed(list(enumerate(things)))]
+    stack: list[tuple[Any, str, str | None]] = [(thing, f"{prefix}{pointer}/{i}", None) for i, thing in reversed(list(enumerate(things)))]
     while stack:
         thing, ptr, nesting_parent = stack.pop()
         kind = thing.get("kind") if isinstance(thing, dict) else None

@@ -199,8 +199,9 @@ def _parents(parents: pd.Series, ids: pd.Series, docs: pd.Series, file_doc: str)
 def _times(values: pd.Series) -> pd.Series:
     numeric = pd.to_numeric(values, errors="coerce")
     if values.notna().any() and numeric[values.notna()].notna().all():
-        unit = "ms" if numeric.abs().median() > 1e11 else "s"
-        return pd.to_datetime(numeric, unit=unit, utc=True)
+        if numeric.abs().median() > 1e11:  # milliseconds
+            return pd.to_datetime(numeric, unit="ms", utc=True)
+        return pd.to_datetime(numeric, unit="s", utc=True)
     return values
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -65,7 +66,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         title = child_text(item, "title")
         b.doc(did, outlet=outlet, outlet_kind="blog", title=title, url=child_text(item, "link"),
               published=published, author=author)
-        common = {"author": author, "published": published, "platform_id": post_id}
+        common: dict[str, Any] = {"author": author, "published": published, "platform_id": post_id}
         if title:
             b.unit(did, f"post-{post_id or n}:title", "title", title, locator=f"{where}/title", **common)
         body = html_to_text(child_text(item, "encoded", CONTENT), keep_newlines=True)
