@@ -84,7 +84,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         # a post number the file does not hold is kept and repaired (orphan) with a warning
         parent_key = None if reply_to in (None, 1) else by_number.get(reply_to, f"#{reply_to}")
         b.unit(doc_id, pid, "comment", text_, parent_key=parent_key, locator=ptr, **common)
-    ids = stream.get("stream") or [] if isinstance(stream, dict) else []
+    ids = (stream.get("stream") or []) if isinstance(stream, dict) else []
     missing = [str(x) for x in ids if str(x) not in set(by_number.values())]
     if missing:
         uid = b.unit(doc_id, "more:stream", "meta", f"[{len(missing)} more posts not loaded]",
