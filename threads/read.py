@@ -28,6 +28,12 @@ def make_doc_id(path: Path) -> str:
     return _ID_UNSAFE.sub("-", path.stem).strip("-") or "doc"
 
 
+def _skip(skipped: list[dict], path: Path, exc: InputError) -> None:
+    skipped.append({"source_path": str(path), "doc_id": pd.NA, "unit_id": pd.NA,
+                    "problem": "skipped", "detail": exc.problem})
+    warnings.warn(f"skipped {path}: {exc.problem}", SkippedFileWarning, stacklevel=3)
+
+
 def detect_format(text: str, path: str | os.PathLike = "") -> Format:
     """The registered format most confident that ``text`` is its kind."""
     head = text[:SNIFF_CHARS]
@@ -79,6 +85,7 @@ def read(
     seen_ids: dict[str, int] = {}
     corpora: list[Corpus] = []
     skipped: list[dict] = []
+    pending: list[tuple[Format, str, Path, bool]] = []  # files merged into others (options["merge"])
     iterator = jobs
     if progress:
         from tqdm.auto import tqdm
@@ -93,6 +100,9 @@ def read(
         try:
             text = decode_text(read_bytes(path, max_bytes), path)
             f = fmt or detect_format(text, path)
+            if f.options.get("merge"):  # e.g. Reddit morechildren: merged into its thread below
+                pending.append((f, text, path, in_folder))
+                continue
             corpora.append(f.parse(text, path, doc_id))
         except InputError as exc:
             if not in_folder:
@@ -100,6 +110,24 @@ def read(
             skipped.append({"source_path": str(path), "doc_id": pd.NA, "unit_id": pd.NA,
                             "problem": "skipped", "detail": exc.problem})
             warnings.warn(f"skipped {path}: {exc.problem}", SkippedFileWarning, stacklevel=2)
+    if pending and corpora:
+        merged = concat(corpora)
+        for f, text, path, in_folder in pending:
+            try:
+                merged = f.options["merge"](merged, text, path)
+            except InputError as exc:
+                if not in_folder:
+                    raise
+                _skip(skipped, path, exc)
+        corpora = [merged]
+    elif pending:  # nothing to merge into: each format's parse explains what to do
+        for f, text, path, in_folder in pending:
+            try:
+                corpora.append(f.parse(text, path, make_doc_id(path)))
+            except InputError as exc:
+                if not in_folder:
+                    raise
+                _skip(skipped, path, exc)
     if not corpora:
         raise InputError(paths[0] if len(paths) == 1 else None,
                          f"no readable files ({len(skipped)} skipped: "
