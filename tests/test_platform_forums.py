@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -126,3 +128,17 @@ def test_lemmy_comments_only_response(platforms):
 def test_lemmy_wrong_shape(platforms):
     with pytest.raises(FormatError, match=r"expected Lemmy API JSON.*looks like.*Reddit thread"):
         threads.read(platforms / "reddit_thread.json", format="lemmy")
+
+
+def test_lemmy_comment_list_spanning_posts(platforms, tmp_path):
+    data = json.loads((platforms / "lemmy_comments.json").read_text(encoding="utf-8"))
+    other = json.loads(json.dumps(data["comments"][0]))
+    other["comment"].update({"id": 31, "post_id": 902, "path": "0.31", "content": "On another post."})
+    other["post"] = {"id": 902, "name": "Another post", "published": "2023-07-02T09:00:00Z"}
+    data["comments"].append(other)
+    path = tmp_path / "community.json"
+    path.write_text(json.dumps(data))
+    c = threads.read(path)
+    assert c.docs["doc_id"].tolist() == ["community-901", "community-902"]
+    assert unit(c, "31")["doc_id"] == "community-902"
+    assert unit(c, "22")["parent_id"] == "community-901:21"

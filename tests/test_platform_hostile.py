@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 
 import pytest
 
@@ -125,3 +126,39 @@ def test_wrong_platform_names_what_it_found(platforms):
         threads.read(platforms / "hn_item.json", format="discourse")
     with pytest.raises(FormatError, match=r"expected a Reddit morechildren.*looks like.*Reddit thread"):
         threads.read(platforms / "reddit_thread.json", format="reddit-morechildren")
+
+
+def test_json_of_no_known_platform_is_refused_not_read_as_text(tmp_path):
+    path = tmp_path / "tweets.json"
+    path.write_text('{"data": [{"id": "1", "full_text": "hello"}], "meta": {"result_count": 1}}')
+    with pytest.raises(FormatError, match=r"tweets\.json: JSON of no known platform format "
+                                          r"\(found a JSON object with keys data, meta\)"):
+        threads.read(path)
+
+
+@pytest.mark.parametrize("name", ["reddit_thread.json", "disqus_export.xml", "comments.csv"])
+def test_platform_corpora_round_trip(platforms, tmp_path, name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        c = threads.read(platforms / name)
+    for fmt in ("parquet", "csv", "jsonl"):
+        again = threads.read_corpus(c.save(tmp_path / fmt, format=fmt))
+        assert again.units["unit_id"].tolist() == c.units["unit_id"].tolist()
+        assert again.units["parent_id"].fillna("").tolist() == c.units["parent_id"].fillna("").tolist()
+        assert again.units["flags"].tolist() == c.units["flags"].tolist()
+        assert (again.units["published"] == c.units["published"]).sum() == c.units["published"].notna().sum()
+
+
+def test_html_to_text():
+    from threads.formats._htmltext import html_to_text, paragraphs
+
+    html = ("<p>One &amp; <b>two</b>\n three</p><script>alert(1)</script><p>Line<br>break</p>"
+            "HN style<p>next &#x27;para&#x27;<ul><li>a</li><li>b</li></ul>")
+    text = html_to_text(html)
+    assert text == "One & two three\n\nLine\nbreak\n\nHN style\n\nnext 'para'\n\na\nb"
+    assert [p for _, _, p in paragraphs(text)] == ["One & two three", "Line\nbreak", "HN style",
+                                                   "next 'para'", "a\nb"]
+    start, end, para = paragraphs(text)[1]
+    assert text[start:end] == para
+    assert html_to_text("a <i>b</i>\nc\n\nd", keep_newlines=True) == "a b\nc\n\nd"
+    assert html_to_text(None) == "" and html_to_text("<img src='x.gif' alt='image'>") == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import warnings
 
 import pandas as pd
@@ -181,3 +182,32 @@ def test_real_small_thread(shared_data):
     assert comments["author"].tolist() == ["paneer_burrito", "bboe"]
     assert comments["depth"].tolist() == [1, 2]
     assert c.docs["title"].iloc[0] == "[PRAW] HTTPS enabled PRAW testing needed"
+
+
+def test_default_reddit_json_is_unescaped_raw_json_is_not(platforms, tmp_path):
+    raw = (platforms / "reddit_thread.json").read_text(encoding="utf-8")
+    # Reddit without raw_json=1: &, <, > escaped in text fields, *_html fields start with &lt;
+    escaped = raw.replace("Whatever they said, the US sells the same tools.",
+                          "Whatever they said, the US &amp; UK sell the same tools &gt; so? &amp;nbsp;")
+    escaped = escaped.replace('"body": "This is about', '"body_html": "&lt;div class=\\"md\\"&gt;", "body": "This is about')
+    (tmp_path / "escaped.json").write_text(escaped)
+    c = threads.read(tmp_path / "escaped.json")
+    assert by_pid(c, "t1_c3")["text"] == "Whatever they said, the US & UK sell the same tools > so? &nbsp;"
+    # a raw_json=1 file keeps what the user typed, "&amp;" included
+    (tmp_path / "raw.json").write_text(raw.replace("the same tools.", "the same tools &amp; more."))
+    assert by_pid(threads.read(tmp_path / "raw.json"), "t1_c3")["text"].endswith("tools &amp; more.")
+
+
+def test_folder_with_thread_and_morechildren_merges(platforms, tmp_path):
+    for name in ("reddit_thread.json", "reddit_morechildren.json"):
+        shutil.copy(platforms / name, tmp_path / name)
+    c = threads.read(tmp_path)
+    assert len(c.docs) == 1 and by_pid(c, "t1_c11")["depth"] == 3
+    # a morechildren file whose thread is not in the folder is skipped and listed, not fatal
+    (tmp_path / "reddit_thread.json").unlink()
+    shutil.copy(platforms / "hn_item.json", tmp_path / "hn_item.json")
+    with pytest.warns(threads.ThreadframeWarning, match="no thread with that post"):
+        c = threads.read(tmp_path)
+    assert c.docs["source_format"].tolist() == ["hackernews-json"]
+    skipped = c.problems[c.problems["problem"] == "skipped"]
+    assert skipped["source_path"].str.endswith("reddit_morechildren.json").all() and len(skipped) == 1

@@ -57,7 +57,8 @@ def test_json_array_of_records_and_duplicate_ids(tmp_path):
     p = tmp_path / "records.json"
     p.write_text('[{"thread": "t", "comment_id": 1, "reply_to": null, "message": "hi"},'
                  ' {"thread": "t", "comment_id": 2, "reply_to": 1, "message": "hello"}]')
-    c = threads.read(p, format="tabular")
+    c = threads.read(p)  # detected: an array of flat records with a text column
+    assert c.docs["source_format"].tolist() == ["json"]
     assert c.units["parent_id"].tolist()[1] == "t:1"
     assert c.units["locator"].tolist() == ["/0", "/1"]
     dup = tmp_path / "dup.csv"
@@ -69,3 +70,17 @@ def test_json_array_of_records_and_duplicate_ids(tmp_path):
 def test_a_reddit_thread_is_not_a_table(platforms):
     with pytest.raises(FormatError, match="looks like Reddit thread"):
         threads.read(platforms / "reddit_thread.json", format="tabular")
+
+
+def test_loop_in_a_table_is_broken(tmp_path):
+    p = tmp_path / "loop.csv"
+    p.write_text("thread,id,parent_id,body\nt,a,b,first\nt,b,a,second\nt,c,b,third\n")
+    with pytest.warns(ReplyTreeWarning, match="1 loop"):
+        c = threads.read(p)
+    u = c.units.set_index("platform_id")
+    assert u["flags"].str.contains("loop").sum() == 1
+    # the walk from a closes the loop at b: b becomes top level, a and c reply to it
+    assert pd.isna(u.loc["b", "parent_id"]) and u.loc["b", "flags"] == "loop"
+    assert (u.loc["a", "parent_id"], u.loc["c", "parent_id"]) == ("t:b", "t:b")
+    assert u["depth"].tolist() == [2, 1, 2]
+    assert c.problems["problem"].tolist() == ["loop"]

@@ -92,6 +92,8 @@ def test_wxr_posts_comments_and_statuses(platforms):
         "Critics call it the export of a policing model."]
     assert unit(c, d, "501")["text"] == "A question of rights."
     assert unit(c, d, "502")["parent_id"] == f"{d}:501"
+    # newlines count as WordPress shows them, also next to tags
+    assert unit(c, d, "502")["text"] == "Rather a question of security.\nSecond line.\n\nNew paragraph."
     assert unit(c, d, "503")["depth"] == 3
     assert unit(c, d, "501")["published"] == pd.Timestamp("2024-05-01 08:00", tz="UTC")  # the _gmt time
     assert [unit(c, d, i)["flags"] for i in ("503", "504", "505", "507")] == [
@@ -149,3 +151,14 @@ def test_bad_file_in_a_folder_is_skipped_and_listed(platforms, tmp_path):
     assert c.docs["source_format"].unique().tolist() == ["wxr"]
     skipped = c.problems[c.problems["problem"] == "skipped"]
     assert skipped["source_path"].str.endswith("billion_laughs.xml").tolist() == [True]
+
+
+def test_message_markup_as_elements_and_deep_nesting(tmp_path):
+    # a message whose HTML arrived as XML elements (no CDATA), nested 100,000 deep
+    n = 100_000
+    path = tmp_path / "deep-markup.xml"
+    path.write_text('<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
+                    '<thread dsq:id="1"><title>t</title></thread><post dsq:id="2"><thread dsq:id="1"/>'
+                    "<message>before " + "<b>" * n + "deep" + "</b>" * n + " after</message></post></disqus>")
+    c = threads.read(path)
+    assert c.units.loc[c.units["role"] == "comment", "text"].tolist() == ["before deep after"]

@@ -107,7 +107,9 @@ def read(
         except InputError as exc:
             if not in_folder:
                 raise
-            _skip(skipped, path, exc)
+            skipped.append({"source_path": str(path), "doc_id": pd.NA, "unit_id": pd.NA,
+                            "problem": "skipped", "detail": exc.problem})
+            warnings.warn(f"skipped {path}: {exc.problem}", SkippedFileWarning, stacklevel=2)
     if pending and corpora:
         merged = concat(corpora)
         for f, text, path, in_folder in pending:
@@ -118,13 +120,14 @@ def read(
                     raise
                 _skip(skipped, path, exc)
         corpora = [merged]
-    for f, text, path, in_folder in pending if not corpora else ():
-        try:  # nothing to merge into: the format's parse explains what to do
-            corpora.append(f.parse(text, path, make_doc_id(path)))
-        except InputError as exc:
-            if not in_folder:
-                raise
-            _skip(skipped, path, exc)
+    elif pending:  # nothing to merge into: each format's parse explains what to do
+        for f, text, path, in_folder in pending:
+            try:
+                corpora.append(f.parse(text, path, make_doc_id(path)))
+            except InputError as exc:
+                if not in_folder:
+                    raise
+                _skip(skipped, path, exc)
     if not corpora:
         raise InputError(paths[0] if len(paths) == 1 else None,
                          f"no readable files ({len(skipped)} skipped: "

@@ -19,12 +19,14 @@ _BLOCKS = frozenset({
 _LINES = frozenset({"br", "li", "tr", "dt", "dd"})
 _DROP = frozenset({"script", "style", "template", "noscript", "head", "title"})
 _SPACE = re.compile(r"[ \t\r\n\f\v]+")
+_SPACE_NO_NEWLINE = re.compile(r"[ \t\r\f\v]+")
 _PARA = re.compile(r"\n[ \t]*\n\s*")
 
 
 class _Text(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, keep_newlines: bool = False) -> None:
         super().__init__(convert_charrefs=True)
+        self.space = _SPACE_NO_NEWLINE if keep_newlines else _SPACE
         self.parts: list[str] = []
         self.drop = 0
         self.pre = 0
@@ -57,16 +59,21 @@ class _Text(HTMLParser):
         if self.pre:
             self.parts.append(data.replace("\r\n", "\n"))
         else:
-            self.parts.append(_SPACE.sub(" ", data))
+            self.parts.append(self.space.sub(" ", data))
 
 
-def html_to_text(html: str | None) -> str:
-    """Visible text of an HTML fragment; paragraphs separated by one blank line."""
+def html_to_text(html: str | None, keep_newlines: bool = False) -> str:
+    """Visible text of an HTML fragment; paragraphs separated by one blank line.
+
+    ``keep_newlines=True`` reads newlines as WordPress displays them
+    (``wpautop``): a line break, and a blank line a new paragraph, even in
+    text that also holds tags.
+    """
     if not html:
         return ""
     if "<" not in html and "&" not in html:
         return _tidy(html)
-    parser = _Text()
+    parser = _Text(keep_newlines)
     parser.feed(html)
     parser.close()
     return _tidy("".join(parser.parts))

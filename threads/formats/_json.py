@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import re
-from json.decoder import JSONDecodeError, scanstring
+from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
 from pathlib import Path
+from typing import Any
 
 from ..errors import FormatError
 
@@ -37,15 +38,22 @@ def load_json(text: str, path: str | Path, expected: str):
                                 f"expected {expected}") from None
 
 
-def loads_iterative(s: str):
+def _ws(s: str, idx: int) -> int:
+    """Index of the first non-whitespace character at or after ``idx``."""
+    m = _WS.match(s, idx)
+    return m.end() if m else idx
+
+
+def loads_iterative(s: str) -> Any:
     """``json.loads`` without recursion: an explicit stack of open containers."""
     stack: list[list] = []  # [container, pending key or None]
-    idx = _WS.match(s, 0).end()
+    value: Any
+    idx = _ws(s, 0)
     while True:
         # --- read one value (or open a container) at idx
         ch = s[idx:idx + 1]
         if ch == "{":
-            idx = _WS.match(s, idx + 1).end()
+            idx = _ws(s, idx + 1)
             if s[idx:idx + 1] == "}":
                 value, idx = {}, idx + 1
             else:
@@ -53,7 +61,7 @@ def loads_iterative(s: str):
                 stack.append([{}, key])
                 continue
         elif ch == "[":
-            idx = _WS.match(s, idx + 1).end()
+            idx = _ws(s, idx + 1)
             if s[idx:idx + 1] == "]":
                 value, idx = [], idx + 1
             else:
@@ -66,7 +74,7 @@ def loads_iterative(s: str):
         # --- attach the finished value; close containers as far as they end here
         while True:
             if not stack:
-                end = _WS.match(s, idx).end()
+                end = _ws(s, idx)
                 if end != len(s):
                     raise JSONDecodeError("Extra data", s, end)
                 return value
@@ -78,10 +86,10 @@ def loads_iterative(s: str):
             else:
                 container[frame[1]] = value
                 closer = "}"
-            idx = _WS.match(s, idx).end()
+            idx = _ws(s, idx)
             ch = s[idx:idx + 1]
             if ch == ",":
-                idx = _WS.match(s, idx + 1).end()
+                idx = _ws(s, idx + 1)
                 if closer == "}":
                     frame[1], idx = _read_key(s, idx)
                 break
@@ -96,10 +104,10 @@ def _read_key(s: str, idx: int) -> tuple[str, int]:
     if s[idx:idx + 1] != '"':
         raise JSONDecodeError("Expecting property name enclosed in double quotes", s, idx)
     key, idx = scanstring(s, idx + 1)
-    idx = _WS.match(s, idx).end()
+    idx = _ws(s, idx)
     if s[idx:idx + 1] != ":":
         raise JSONDecodeError("Expecting ':' delimiter", s, idx)
-    return key, _WS.match(s, idx + 1).end()
+    return key, _ws(s, idx + 1)
 
 
 def _read_scalar(s: str, idx: int):

@@ -29,7 +29,8 @@ def json_mismatch(data, text: str, path, own: str) -> str:
     if scored and scored[0][0] >= 0.5:
         return f"this looks like {scored[0][2]} (format {scored[0][1]!r})"
     if isinstance(data, dict):
-        keys = ", ".join(list(map(str, data))[:8])
+        keys = ", ".join(k if len(k) <= 40 else k[:37] + "..." for k in list(map(str, data))[:6])
+        keys += f" (+{len(data) - 6} more)" if len(data) > 6 else ""
         return f"found a JSON object with keys {keys or '(none)'}"
     if isinstance(data, list):
         return f"found a JSON array of {len(data)} item(s)"

@@ -12,6 +12,7 @@ import warnings
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -23,6 +24,11 @@ from ..tree import add_flag, repair_reply_tree
 #: Placeholders platforms put where a comment's text was deleted or removed.
 DELETED_TEXTS = frozenset({"[deleted]", "[removed]", "*Permanently Deleted*", "Permanently Deleted",
                            "[ Removed by Reddit ]", "[removed by moderator]"})
+
+
+#: The unit fields a builder collects (``position`` and ``depth`` are computed in :meth:`build`).
+UNIT_FIELDS = ["doc_id", "unit_id", "role", "parent_id", "author", "published", "subject", "text",
+               "start", "end", "locator", "platform_id", "flags"]
 
 
 class DataGapWarning(ThreadframeWarning):
@@ -78,8 +84,8 @@ class ThreadBuilder:
             self._visible_nonspace[doc_id] += nonspace(visible_text)
 
     def unit(self, doc_id: str, key: str, role: str, text: str | None, *, parent_key: str | None = None,
-             author: str | None = None, published=None, subject: str | None = None,
-             locator: str | None = None, platform_id: str | None = None, flags: str = "",
+             author: Any = None, published: Any = None, subject: str | None = None,
+             locator: str | None = None, platform_id: Any = None, flags: Any = "",
              start: int | None = None, end: int | None = None, visible: str | None = None) -> str:
         """Add a unit; returns its unit_id (``"{doc_id}:{key}"``, made unique if the source repeats it).
 
@@ -104,6 +110,10 @@ class ThreadBuilder:
         })
         return unit_id
 
+    def visible_totals(self) -> tuple[int, int]:
+        """Characters and non-whitespace characters of source text shown to the builder, all documents."""
+        return sum(self._visible.values()), sum(self._visible_nonspace.values())
+
     def problem(self, doc_id: str | None, unit_id: str | None, problem: str, detail: str) -> None:
         self.problems.append({"source_path": self.path, "doc_id": doc_id, "unit_id": unit_id,
                               "problem": problem, "detail": detail})
@@ -118,11 +128,13 @@ class ThreadBuilder:
         for u in self.units:
             if u["doc_id"] not in self.docs:
                 self.docs[u["doc_id"]] = {"doc_id": u["doc_id"]}
-        units = pd.DataFrame(self.units, columns=[
-            "doc_id", "unit_id", "role", "parent_id", "author", "published", "subject", "text",
-            "start", "end", "locator", "platform_id", "flags"])
+        units = pd.DataFrame(self.units, columns=UNIT_FIELDS)
         units["published"] = pd.Series(list(units["published"]), dtype=object)
         units.insert(3, "position", units.groupby("doc_id", sort=False).cumcount())
+        # one document's units together (a Disqus export lists all threads before all posts)
+        doc_order = {d: i for i, d in enumerate(self.docs)}
+        units = units.sort_values(["doc_id", "position"], kind="stable",
+                                  key=lambda s: s.map(doc_order) if s.name == "doc_id" else s)
         units, repairs = repair_reply_tree(units)
         units = fix_stub_depths(units)
         problems = self.problems + [{"source_path": self.path, **r} for r in repairs]
@@ -158,5 +170,5 @@ def fix_stub_depths(units: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-__all__ = ["DELETED_TEXTS", "DataGapWarning", "ThreadBuilder", "add_flag", "covered_by_doc",
+__all__ = ["DELETED_TEXTS", "UNIT_FIELDS", "DataGapWarning", "ThreadBuilder", "add_flag", "covered_by_doc",
            "epoch_to_utc", "fix_stub_depths", "nonspace", "short"]

@@ -56,7 +56,25 @@ def child_text(el: ET.Element | None, name: str, ns: str = "") -> str | None:
     if el is None:
         return None
     child = el.find(f"{{{ns}}}{name}" if ns else name)
-    if child is None or child.text is None:
+    if child is None:
         return None
-    value = child.text.strip()
+    # markup written as XML elements instead of CDATA still counts: keep all the text inside
+    value = (all_text(child) if len(child) else child.text or "").strip()
     return value or None
+
+
+def all_text(el: ET.Element) -> str:
+    """All text inside ``el`` in document order (``itertext`` without its recursion)."""
+    parts: list[str] = []
+    stack: list[tuple[ET.Element, bool]] = [(el, False)]
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            if node is not el and node.tail:
+                parts.append(node.tail)
+            continue
+        if node.text:
+            parts.append(node.text)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+    return "".join(parts)

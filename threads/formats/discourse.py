@@ -14,6 +14,7 @@ the first 20) become one ``more_stub`` meta unit and a problem row.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..corpus import Corpus
 from ..errors import FormatError
@@ -66,7 +67,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
                 text_ = ""
         if post.get("hidden"):
             flags.append("removed")
-        common = {"author": post.get("username"), "published": post.get("created_at"), "platform_id": pid,
+        common: dict[str, Any] = {"author": post.get("username"), "published": post.get("created_at"), "platform_id": pid,
                   "flags": ";".join(flags)}
         if post is first:
             b.account(doc_id, text_)
@@ -83,7 +84,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         # a post number the file does not hold is kept and repaired (orphan) with a warning
         parent_key = None if reply_to in (None, 1) else by_number.get(reply_to, f"#{reply_to}")
         b.unit(doc_id, pid, "comment", text_, parent_key=parent_key, locator=ptr, **common)
-    ids = stream.get("stream") or []
+    ids = (stream.get("stream") or []) if isinstance(stream, dict) else []
     missing = [str(x) for x in ids if str(x) not in set(by_number.values())]
     if missing:
         uid = b.unit(doc_id, "more:stream", "meta", f"[{len(missing)} more posts not loaded]",

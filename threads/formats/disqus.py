@@ -13,6 +13,7 @@ never copied into the corpus.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..corpus import Corpus
 from ..errors import FormatError
@@ -47,7 +48,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         threads[tid] = did
         where = f"/disqus/thread[@dsq:id='{tid}']"
         title = child_text(th, "title", NS)
-        common = {"platform_id": tid, "author": b.docs[did].get("author"),
+        common: dict[str, Any] = {"platform_id": tid, "author": b.docs[did].get("author"),
                   "published": b.docs[did].get("published")}
         if title:
             b.unit(did, f"thread-{tid}:title", "title", title, locator=f"{where}/title", **common)
@@ -60,10 +61,12 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         pid = post.get(_ID) or ""
         where = f"/disqus/post[@dsq:id='{pid}']"
         ref = post.find(f"{{{NS}}}thread")
-        tid = ref.get(_ID) if ref is not None else None
-        did = threads.get(tid) if tid is not None else None
-        if did is None:
-            label = tid if tid is not None else "unknown"
+        ref_id = ref.get(_ID) if ref is not None else None
+        found = threads.get(ref_id) if ref_id is not None else None
+        if found is not None:
+            did = found
+        else:
+            label = ref_id if ref_id is not None else "unknown"
             did = f"{doc_id}-{label}"
             if did not in b.docs:
                 b.doc(did)

@@ -11,6 +11,7 @@ comments: kept as placeholders flagged ``deleted``. Poll options become
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..corpus import Corpus
 from ..errors import FormatError
@@ -43,8 +44,9 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     b.doc(doc_id, outlet="Hacker News", outlet_kind="forum", title=root.get("title"),
           url=f"https://news.ycombinator.com/item?id={story}",
           published=_time(root) if is_article else None, author=root.get("author") if is_article else None)
+    stack: list[tuple[Any, str, str | None]]
     if is_article:
-        common = {"author": root.get("author"), "published": _time(root), "platform_id": rid}
+        common: dict[str, Any] = {"author": root.get("author"), "published": _time(root), "platform_id": rid}
         if root.get("title"):
             b.unit(doc_id, f"{rid}:title", "title", root["title"], locator="/title", **common)
         body = html_to_text(root.get("text"))

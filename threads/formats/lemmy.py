@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..corpus import Corpus
@@ -74,8 +75,10 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
             b.problem(None, None, "unreadable", f"{ptr}: not a Lemmy comment view; skipped")
             continue
         cid = str(c["id"])
-        did = doc_of.get(str(c.get("post_id")))
-        if did is None:
+        found = doc_of.get(str(c.get("post_id")))
+        if found is not None:
+            did = found
+        else:
             did = f"{doc_id}-{c.get('post_id')}"
             if did not in b.docs:
                 b.doc(did)
@@ -108,7 +111,7 @@ def _add_post(b: ThreadBuilder, did: str, view: dict, ptr: str) -> None:
     published = _utc(post.get("published"))
     b.doc(did, outlet=outlet, outlet_kind="forum", title=post.get("name"), url=post.get("ap_id"),
           published=published, author=author)
-    common = {"author": author, "published": published, "platform_id": pid}
+    common: dict[str, Any] = {"author": author, "published": published, "platform_id": pid}
     if post.get("name"):
         b.unit(did, f"post-{pid}:title", "title", post["name"], locator=f"{ptr}/post/name", **common)
     body = post.get("body") or ""

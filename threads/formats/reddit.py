@@ -23,7 +23,9 @@ merged into the thread it belongs to by :func:`merge_morechildren`, which
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,12 +38,20 @@ from ..tree import repair_reply_tree
 from . import Format, register
 from ._htmltext import paragraphs
 from ._json import child_pointer, load_json
-from ._sniff import has_keys, json_mismatch
-from ._thread import ThreadBuilder, covered_by_doc, epoch_to_utc, fix_stub_depths, short
+from ._sniff import SNIFF_CHARS, has_keys, json_mismatch
+from ._thread import (
+    UNIT_FIELDS,
+    ThreadBuilder,
+    covered_by_doc,
+    epoch_to_utc,
+    fix_stub_depths,
+    short,
+)
 
 EXPECTED = "a Reddit thread (.json of a comments page: a 2-element array of Listings, post then comments)"
 EXPECTED_MORE = 'a Reddit morechildren response ({"json": {"data": {"things": [...]}}})'
 _GONE = {"[deleted]": "deleted", "[removed]": "removed"}
+_ESCAPED = re.compile(r'"(?:body|selftext)_html"\s*:\s*"(?:&|\\u0026)lt;')
 
 
 def sniff(head: str, name: str) -> float:
@@ -60,18 +70,20 @@ def sniff_more(head: str, name: str) -> float:
 def parse(text: str, path: Path, doc_id: str) -> Corpus:
     data = load_json(text, path, EXPECTED)
     post, forest = _thread_parts(data, text, path)
+    unescape = text_decoder(text)
     b = ThreadBuilder(path, "reddit")
     fullname = post.get("name") or f"t3_{post.get('id')}"
     author = _author(post.get("author"))
     published = epoch_to_utc(post.get("created_utc"))
     permalink = post.get("permalink")
     b.doc(doc_id, outlet=f"r/{post['subreddit']}" if post.get("subreddit") else None, outlet_kind="forum",
-          title=post.get("title"), published=published, author=author,
+          title=unescape(post.get("title")), published=published, author=author,
           url=f"https://www.reddit.com{permalink}" if permalink else post.get("url"))
     base = "/0/data/children/0/data"
-    common = {"author": author, "published": published, "platform_id": fullname}
-    b.unit(doc_id, f"{fullname}:title", "title", post.get("title") or "", locator=f"{base}/title", **common)
-    selftext = post.get("selftext") or ""
+    common: dict[str, Any] = {"author": author, "published": published, "platform_id": fullname}
+    b.unit(doc_id, f"{fullname}:title", "title", unescape(post.get("title")) or "", locator=f"{base}/title",
+           **common)
+    selftext = unescape(post.get("selftext")) or ""
     if selftext.strip() in _GONE:
         b.unit(doc_id, f"{fullname}:body", "body", "", locator=f"{base}/selftext",
                flags=_GONE[selftext.strip()], visible=selftext, **common)
@@ -83,7 +95,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     if not post.get("is_self", True) and post.get("url"):
         b.unit(doc_id, f"{fullname}:link", "meta", post["url"], subject="link", locator=f"{base}/url",
                visible="", **common)
-    walk(b, doc_id, forest, "/1/data/children", fullname)
+    walk(b, doc_id, forest, "/1/data/children", fullname, unescape=unescape)
     return b.build()
 
 
@@ -101,10 +113,10 @@ def _thread_parts(data, text: str, path) -> tuple[dict, list]:
 
 
 def walk(b: ThreadBuilder, doc_id: str, things: list, pointer: str, post_fullname: str,
-         anchor_file: str | None = None) -> None:
+         anchor_file: str | None = None, unescape=lambda s: s) -> None:
     """Add every ``t1`` and ``more`` under ``things`` (pre-order, explicit stack, no recursion)."""
     prefix = f"{anchor_file}#" if anchor_file else ""
-    stack = [(thing, f"{prefix}{pointer}/{i}", None) for i, thing in reversed(list(enumerate(things)))]
+    stack: list[tuple[Any, str, str | None]] = [(thing, f"{prefix}{pointer}/{i}", None) for i, thing in reversed(list(enumerate(things)))]
     while stack:
         thing, ptr, nesting_parent = stack.pop()
         kind = thing.get("kind") if isinstance(thing, dict) else None
@@ -117,7 +129,7 @@ def walk(b: ThreadBuilder, doc_id: str, things: list, pointer: str, post_fullnam
         if kind == "t1":
             fullname = data.get("name") or f"t1_{data.get('id')}"
             body = data.get("body")
-            body = "" if body is None else str(body)
+            body = "" if body is None else unescape(str(body))
             flag = _GONE.get(body.strip(), "")
             b.unit(doc_id, fullname, "comment", "" if flag else body, parent_key=parent_key,
                    author=_author(data.get("author")), published=epoch_to_utc(data.get("created_utc")),
@@ -148,6 +160,25 @@ def _add_stub(b: ThreadBuilder, doc_id: str, data: dict, parent: str, parent_key
                      platform_id=" ".join(f"t1_{c}" for c in children) or None, flags="more_stub",
                      visible="")
     b.problem(doc_id, unit_id, "more_stub", detail)
+
+
+def text_decoder(text: str):
+    """Undo the HTML escaping of Reddit's default JSON, or nothing for ``raw_json=1`` files.
+
+    Without ``raw_json=1`` Reddit writes ``&``, ``<`` and ``>`` in titles and
+    bodies as ``&amp;``, ``&lt;`` and ``&gt;``; its ``*_html`` fields then
+    start with ``&lt;``, which tells the two apart. Only those three are
+    undone (``&amp;`` last), so text a user typed as ``&nbsp;`` survives.
+    """
+    if not _ESCAPED.search(text[:SNIFF_CHARS]):
+        return lambda s: s
+
+    def unescape(s):
+        if not s or "&" not in s:
+            return s
+        return s.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+    return unescape
 
 
 def _author(name) -> str | None:
@@ -213,8 +244,8 @@ def merge_morechildren_text(corpus: Corpus, text: str, path: Path) -> Corpus:
     doc_id = hit["doc_id"].iloc[0]
 
     b = ThreadBuilder(path, "reddit")
-    walk(b, doc_id, things, "/json/data/things", link, anchor_file=path.name)
-    new = pd.DataFrame(b.units)
+    walk(b, doc_id, things, "/json/data/things", link, anchor_file=path.name, unescape=text_decoder(text))
+    new = pd.DataFrame(b.units, columns=UNIT_FIELDS)
     doc_units = u[u["doc_id"] == doc_id]
     present = set(doc_units["unit_id"])
     duplicate = new["unit_id"].isin(present)
@@ -227,7 +258,7 @@ def merge_morechildren_text(corpus: Corpus, text: str, path: Path) -> Corpus:
     resolved: set[str] = set()
     anchor_pos: dict[str, int] = {}  # loaded platform id -> position of the stub it replaces
     for idx, row in keep[keep["flags"].str.contains("more_stub")].iterrows():
-        missing = (row["platform_id"] or "").split() if pd.notna(row["platform_id"]) else []
+        missing = row["platform_id"].split() if pd.notna(row["platform_id"]) else []
         if missing:
             hits = [m for m in missing if m in loaded]
             for m in hits:
@@ -263,11 +294,13 @@ def merge_morechildren_text(corpus: Corpus, text: str, path: Path) -> Corpus:
     docs = corpus.docs.copy()
     row = docs["doc_id"] == doc_id
     added = int(covered_by_doc(new).sum()) if len(new) else 0
-    shown = sum(b._visible.values())
+    shown, shown_nonspace = b.visible_totals()
     docs.loc[row, "source_chars"] = docs.loc[row, "source_chars"].fillna(0) + shown
     docs.loc[row, "unaccounted_chars"] = (docs.loc[row, "unaccounted_chars"].fillna(0)
-                                          + max(0, sum(b._visible_nonspace.values()) - int(added)))
-    units = pd.concat([u[u["doc_id"] != doc_id], merged], ignore_index=True)
+                                          + max(0, shown_nonspace - added))
+    doc_order = {d: i for i, d in enumerate(docs["doc_id"])}
+    units = pd.concat([u[u["doc_id"] != doc_id], merged], ignore_index=True).sort_values(
+        "doc_id", key=lambda s: s.map(doc_order), kind="stable")
     return Corpus(docs=docs, units=units,
                   problems=pd.concat([problems, pd.DataFrame(extra, columns=PROBLEM_COLUMNS)],
                                      ignore_index=True))

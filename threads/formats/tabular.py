@@ -28,7 +28,7 @@ from ..errors import CorpusError, FormatError
 from ..schema import ROLES, UNIT_COLUMNS
 from . import Format, register
 from ._json import load_json
-from ._sniff import json_mismatch
+from ._sniff import has_keys, json_mismatch
 
 #: Accepted column names per field, most specific first.
 COLUMNS = {
@@ -38,7 +38,7 @@ COLUMNS = {
     "parent_id": ("parent_id", "parentid", "parent", "reply_to", "in_reply_to", "in_reply_to_id",
                   "parent_comment_id", "replyto"),
     "doc_id": ("doc_id", "thread_id", "thread", "article_id", "link_id", "story_id", "topic_id",
-               "submission_id", "article", "article_url", "url"),
+               "submission_id", "article", "article_url"),
     "author": ("author", "user", "username", "user_name", "author_name", "screen_name", "by", "creator"),
     "published": ("published", "created_utc", "created_at", "created", "timestamp", "date", "datetime",
                   "time", "posted_at", "comment_date"),
@@ -70,7 +70,9 @@ def sniff(head: str, name: str) -> float:
         except ValueError:
             return by_ext
         return 0.6 if isinstance(record, dict) and _known(record) else by_ext
-    if first.startswith(("<", "[")):
+    if first.startswith("["):  # a JSON array of flat records; platform exports score higher
+        return 0.4 if any(has_keys(head, n) for n in COLUMNS["text"]) else by_ext
+    if first.startswith("<"):
         return by_ext
     for delim in (",", "\t", ";", "|"):
         fields = next(csv.reader([first], delimiter=delim))
@@ -197,8 +199,9 @@ def _parents(parents: pd.Series, ids: pd.Series, docs: pd.Series, file_doc: str)
 def _times(values: pd.Series) -> pd.Series:
     numeric = pd.to_numeric(values, errors="coerce")
     if values.notna().any() and numeric[values.notna()].notna().all():
-        unit = "ms" if numeric.abs().median() > 1e11 else "s"
-        return pd.to_datetime(numeric, unit=unit, utc=True)
+        if numeric.abs().median() > 1e11:  # milliseconds
+            return pd.to_datetime(numeric, unit="ms", utc=True)
+        return pd.to_datetime(numeric, unit="s", utc=True)
     return values
 
 

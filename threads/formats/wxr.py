@@ -2,7 +2,7 @@
 
 Each post or page is a document ``{file}-{wp:post_id}`` (``item{n}`` when the
 item has no id): ``title`` unit, ``body`` paragraphs from ``content:encoded``
-(HTML -> text). Each ``<wp:comment>`` is a comment keyed by
+(HTML -> text, newlines read as WordPress displays them). Each ``<wp:comment>`` is a comment keyed by
 ``wp:comment_id``, replying to ``wp:comment_parent`` (0 = top level), with
 its time from ``wp:comment_date_gmt``. Moderation status is kept as flags:
 ``comment_approved`` ``0`` -> ``unapproved``, ``spam`` -> ``spam``,
@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -65,10 +66,10 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         title = child_text(item, "title")
         b.doc(did, outlet=outlet, outlet_kind="blog", title=title, url=child_text(item, "link"),
               published=published, author=author)
-        common = {"author": author, "published": published, "platform_id": post_id}
+        common: dict[str, Any] = {"author": author, "published": published, "platform_id": post_id}
         if title:
             b.unit(did, f"post-{post_id or n}:title", "title", title, locator=f"{where}/title", **common)
-        body = html_to_text(child_text(item, "encoded", CONTENT))
+        body = html_to_text(child_text(item, "encoded", CONTENT), keep_newlines=True)
         b.account(did, body)
         for start, end, para in paragraphs(body):
             b.unit(did, f"post-{post_id or n}:body@{start}", "body", para, start=start, end=end,
@@ -79,7 +80,8 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
             kind = child_text(c, "comment_type", wp)
             role = "meta" if kind in ("pingback", "trackback") else "comment"
             status = child_text(c, "comment_approved", wp)
-            b.unit(did, cid, role, html_to_text(child_text(c, "comment_content", wp)),
+            text = html_to_text(child_text(c, "comment_content", wp), keep_newlines=True)
+            b.unit(did, cid, role, text,
                    parent_key=None if parent in (None, "0") or role == "meta" else parent,
                    author=child_text(c, "comment_author", wp),
                    published=_gmt(child_text(c, "comment_date_gmt", wp)),
