@@ -86,9 +86,14 @@ print_thread(reddit)
 # WordPress parser separates the article from the comment section, and marks
 # navigation, share buttons and the "Leave a reply" box as `boilerplate` and
 # bylines as `meta`: they stay in the table, and the analysis leaves them out.
+#
+# When you know what kind of file you have, say so with `format=`: if the
+# file is not what you think, you get an error instead of a corpus parsed the
+# wrong way (without it, an HTML page that no HTML parser recognises would be
+# read as plain text).
 
 # %%
-page = threads.read("data/wordpress_expo_post.html")
+page = threads.read("data/wordpress_expo_post.html", format="wordpress")
 page.units[["role", "depth", "author", "text"]]
 
 # %% [markdown]
