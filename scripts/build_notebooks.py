@@ -99,7 +99,7 @@ def parse_source(text: str, path: Path, variant: str | None = None) -> nbformat.
 
     nb = new_notebook(metadata={"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)})
     stem = path.stem + ("_solutions" if variant == SOLUTION else "")
-    dropped = {EXERCISE: SOLUTION, SOLUTION: EXERCISE}.get(variant, None)
+    dropped = {EXERCISE: SOLUTION, SOLUTION: EXERCISE}.get(variant)
     kept = [c for c in cells if dropped not in c[1]]
     for i, (kind, tags, lines, lineno) in enumerate(kept):
         tags = [t for t in tags if t not in (EXERCISE, SOLUTION)]
