@@ -9,6 +9,7 @@ import re
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 nbformat = pytest.importorskip("nbformat", reason="the notebooks extra is not installed")
@@ -184,3 +185,23 @@ def test_exercise_and_solution_cells_go_to_separate_notebooks(tmp_path, monkeypa
     assert [c.source for c in built["98_class.ipynb"].cells[1:]] == ["x = 1", "answer = None  # your turn"]
     assert [c.source for c in built["98_class_solutions.ipynb"].cells[1:]] == ["x = 1", "answer = x + 1"]
     assert all("tags" not in c.metadata for nb in built.values() for c in nb.cells)
+
+
+def test_shipped_coding_sheets_cover_the_sample_that_04_draws():
+    """The two coders' sheets are keyed by unit_id: if the sample corpus's parser
+    changes ids or segmentation, they must be re-keyed (see notebooks/data/README.md)."""
+    import analysis
+    import threads
+
+    sample = analysis.draw_sample(threads.sample_corpus(), 30, stratify="role", allocation="equal",
+                                  random_state=0)
+    codes = analysis.read_coding_sheets(
+        [NOTEBOOKS / "data" / "coding_coder_a.csv", NOTEBOOKS / "data" / "coding_coder_b.csv"],
+        codebook="surveillance")
+    for coder, coded in codes.groupby("coder"):
+        assert set(coded["unit_id"]) == set(sample["unit_id"]), f"{coder}'s sheet no longer matches the sample"
+    texts = sample.set_index("unit_id")["text"]
+    sheet = pd.read_csv(NOTEBOOKS / "data" / "coding_coder_a.csv", dtype=str,
+                        keep_default_na=False).set_index("unit_id")
+    changed = [u for u in texts.index if sheet.loc[u, "text"] != texts[u]]
+    assert not changed, f"units whose text changed since they were coded: {changed}"
