@@ -88,11 +88,6 @@ class _Parser:
         self.hinted: list[_Unit] = []
         self.body_seen = False
         self.title_seen = False
-        # one combined search tells quickly that no line rule applies (the usual case)
-        pats = [r.pattern.pattern for r in profile.lines] + [b.start.pattern for b in profile.blocks] + [
-            r.pattern.pattern for r in profile.prefixes]
-        self.any_rule = _combine(pats)
-        self.any_hint = _combine([h.pattern for h in profile.comment_hints])
 
     # -------------------------------------------------------------- helpers
     def add(self, role: str, line: _Line, start: int | None = None, end: int | None = None,
@@ -147,13 +142,12 @@ class _Parser:
             if comments is not None and comments.start is None and self._opens_comments(ln):
                 self.comment_section(lines[i:])
                 return
-            if self.any_rule is None or self.any_rule.search(ln.text):
-                unit, consumed = self.apply_rules(lines, i, where_ok)
-                if unit is not None:
-                    i += consumed
-                    prev_body = None if unit.role != "body" else unit
-                    prev_no = lines[i - 1].no
-                    continue
+            unit, consumed = self.apply_rules(lines, i, where_ok)
+            if unit is not None:
+                i += consumed
+                prev_body = None if unit.role != "body" else unit
+                prev_no = lines[i - 1].no
+                continue
             if ln.text in repeated:
                 self.add(p.repeated_role, ln)  # type: ignore[arg-type]
                 prev_body = None
@@ -175,8 +169,6 @@ class _Parser:
             i += 1
 
     def _hinted(self, line: str) -> bool:
-        if self.any_hint is not None:
-            return bool(self.any_hint.search(line))
         return any(h.search(line) for h in self.p.comment_hints)
 
     def _opens_comments(self, ln: _Line) -> bool:
@@ -232,13 +224,11 @@ class _Parser:
             cur = {"header": None, "lines": [], "end": None}
 
         rules = [r for r in self.p.lines if r.where in ("comments", "anywhere")]
-        any_chrome = _combine([ch.pattern for ch in c.chrome])
-        any_rule = _combine([r.pattern.pattern for r in rules])
         for ln in lines:
-            if (any_chrome is None or any_chrome.search(ln.text)) and any(ch.search(ln.text) for ch in c.chrome):
+            if any(ch.search(ln.text) for ch in c.chrome):
                 self.add("boilerplate", ln)
                 continue
-            if not cur["lines"] and (any_rule is None or any_rule.search(ln.text)):
+            if not cur["lines"]:
                 rule = next((r for r in rules if r.pattern.search(ln.text)), None)
                 if rule is not None:
                     self.add(rule.role, ln, flag=rule.flag)
@@ -372,27 +362,6 @@ class _Parser:
             f"{self.p.name!r} text profile cannot place ({shown}{more}); kept as body. "
             "Add a profile for this site (see docs/parsing-text.md).",
             UnplacedTextWarning, stacklevel=4)
-
-
-_GLOBAL_FLAGS = re.compile(r"\A\(\?([aiLmsux]+)\)")
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
-
-
-def _combine(patterns: list[str]) -> re.Pattern | None:
-    """One regex that matches where any of ``patterns`` would: a quick
-    "no rule applies" test per line. None when they cannot be combined."""
-    if not patterns:
-        return None
-    parts = []
-    for p in patterns:
-        m = _GLOBAL_FLAGS.match(p)
-        if m:  # "(?i)x" must become "(?i:x)" inside an alternation
-            p = f"(?{m.group(1)}:{p[m.end():]})"
-        parts.append("(?:" + _NAMED_GROUP.sub("(?:", p) + ")")
-    try:
-        return re.compile("|".join(parts))
-    except re.error:
-        return None  # e.g. back-references to named groups: test each rule instead
 
 
 def _norm(s: str) -> str:
