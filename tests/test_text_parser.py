@@ -339,7 +339,8 @@ MARKERS = [
     "cross-posted from: https://example.org/post/1", "[…]", "[...]", "[Corrected broken link.]", "News",
     "(LifeSiteNews) –– text", "WASHINGTON (LifeSiteNews) —", "A headline – LifeSite", "Previous ArticleNext Article",
     "Canadians: Send an urgent message", "Comments (3)", "bob says:", "Reply", "", " ", "\t", "\xa0",
-    "ünïcödé ✓ 中文 🙂", "\u200b", "a [bracketed] word",
+    "ünïcödé ✓ 中文 🙂", "\u200b", "a [bracketed] word", "mary says:", "2 comments", "Share this article",
+    "Example News — x",
 ]
 _line = st.one_of(
     st.sampled_from(MARKERS),
@@ -352,7 +353,9 @@ _documents = st.one_of(
     st.lists(st.tuples(_line, _sep), max_size=40).map(lambda xs: "".join(a + b for a, b in xs)),
     st.text(max_size=300),
 )
-_profiles = st.sampled_from([None, "generic", "techdirt", "lemmy-crosspost", "lifesitenews"])
+# the built-in profiles, plus a header-style comment section (the examplenews fixture)
+_profiles = st.sampled_from([None, "generic", "techdirt", "lemmy-crosspost", "lifesitenews",
+                             load_profile(FIXTURES / "examplenews.yaml")])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -225,7 +225,7 @@ class _Parser:
 
         rules = [r for r in self.p.lines if r.where in ("comments", "anywhere")]
         for ln in lines:
-            if any(ch.search(ln.text) for ch in c.chrome):
+            if any(ch.search(ln.text) for ch in c.chrome) or (c.start is not None and c.start.search(ln.text)):
                 self.add("boilerplate", ln)
                 continue
             if not cur["lines"]:
@@ -302,8 +302,12 @@ class _Parser:
             if lines:
                 cu = _Unit("comment", lines[0].start, lines[-1].end, lines[0].no, lines[-1].no)
             else:
-                anchor = seg["end"] or (header[0] if header else None)
-                pos = self._empty_position(anchor, used_empty)
+                if seg["end"] is not None:  # just before the terminator line
+                    anchor = seg["end"]
+                    pos = self._empty_position((anchor.start - 1, anchor.end), used_empty)
+                else:  # just after the header line
+                    anchor = header[0]
+                    pos = self._empty_position((anchor.end, anchor.start - 1), used_empty)
                 cu = _Unit("comment", pos, pos, anchor.no, anchor.no, ["text_lost"])
                 cu.note = "text lost"
             cu.subject, cu.author = subject, comment_author
@@ -330,14 +334,20 @@ class _Parser:
             last_at_depth[depth] = len(self.units) - 1
             last_index[depth] = k
 
-    def _empty_position(self, anchor: _Line, used: set[int]) -> int:
-        """Where a lost comment's empty span sits: the whitespace just before its
-        terminator line (never the start of another unit), else just after it."""
-        before = anchor.start - 1
-        if before >= 0 and self.text[before].isspace() and before not in used:
-            pos = before
-        else:
-            pos = anchor.end
+    def _empty_position(self, candidates: tuple[int, int], used: set[int]) -> int:
+        """Where a lost comment's empty span sits: on whitespace (or the end of the
+        text) next to the line that shows it, where no other unit can start;
+        the first free candidate."""
+        n = len(self.text)
+
+        def free(p: int) -> bool:
+            return 0 <= p <= n and (p == n or self.text[p].isspace()) and p not in used
+
+        pos = next((p for p in candidates if free(p)), None)
+        if pos is None:  # both taken (lost comments on adjacent lines at the very start)
+            pos = max(candidates)
+            while not free(pos) and pos < n:
+                pos += 1
         used.add(pos)
         return pos
 
