@@ -220,7 +220,10 @@ def test_fixture_damaged_thread_is_kept_and_reported():
     assert c["parent_id"].iloc[2] == c["unit_id"].iloc[1]
     # text after the last link line is kept as a comment, and reported
     assert c["text"].iloc[3].startswith("This comment was cut off")
-    assert sorted(corpus.problems["problem"]) == ["depth_gap", "unterminated"]
+    problems = corpus.problems.set_index("problem")["unit_id"]
+    assert sorted(problems.index) == ["depth_gap", "unterminated"]
+    assert problems["depth_gap"] == c["unit_id"].iloc[0]
+    assert problems["unterminated"] == c["unit_id"].iloc[3]
     _check_invariants(text, corpus)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import InputError
 from ..schema import FLAGS, ROLES
@@ -162,7 +162,7 @@ class Profile:
 
 
 # ---------------------------------------------------------------------- loading
-def _fail(source: str, problem: str):
+def _fail(source: str, problem: str) -> NoReturn:
     raise ProfileError(source, problem)
 
 
@@ -173,7 +173,6 @@ def _compile(source: str, where: str, pattern: Any, flags: int = 0) -> re.Patter
         return re.compile(pattern, flags)
     except re.error as exc:
         _fail(source, f"{where}: bad regular expression {pattern!r} ({exc})")
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _role(source: str, where: str, role: Any) -> str:

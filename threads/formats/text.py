@@ -15,6 +15,7 @@ span just before its terminator line) and the flag ``text_lost``.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections import Counter
@@ -26,7 +27,7 @@ import pandas as pd
 from ..corpus import Corpus
 from ..errors import UnplacedTextWarning
 from . import Format, register
-from .profile import Profile, all_profiles, choose_profile, get_profile
+from .profile import CommentRules, Profile, all_profiles, choose_profile, get_profile
 
 _MARKUP = re.compile(r"\A\s*(?:<(?:!doctype|\?xml|html|head|body|rss|feed|[a-zA-Z][\w:-]*[\s>/])"
                      r"|[\[{]\s*[\"{\[\]}]|[\[{]\s*$)", re.IGNORECASE)
@@ -114,12 +115,9 @@ class _Parser:
         if comments is not None and comments.start is not None:
             split_at = next((i for i, ln in enumerate(lines) if comments.start.search(ln.text)), len(lines))
         self.article(lines[:split_at])
-        if split_at < len(lines):
+        if comments is not None and split_at < len(lines):
             self.add("boilerplate", lines[split_at])  # the section marker itself
-            self.comment_section(lines[split_at + 1:])
-        elif comments is not None and comments.start is None:
-            # no start marker configured: the section starts at the first comment line
-            self.comment_section([])
+            self.comment_section(comments, lines[split_at + 1:])
         self.flag_inline()
         self.report_hints()
         return self.units, self.problems
@@ -138,9 +136,9 @@ class _Parser:
         while i < len(lines):
             ln = lines[i]
             where_ok = ("head", "article", "anywhere") if not self.body_seen else ("article", "anywhere")
-            unit = None
-            if comments is not None and comments.start is None and self._opens_comments(ln):
-                self.comment_section(lines[i:])
+            if comments is not None and comments.start is None and _opens_comments(comments, ln):
+                # no start marker configured: the section starts at the first comment line
+                self.comment_section(comments, lines[i:])
                 return
             unit, consumed = self.apply_rules(lines, i, where_ok)
             if unit is not None:
@@ -171,10 +169,6 @@ class _Parser:
     def _hinted(self, line: str) -> bool:
         return any(h.search(line) for h in self.p.comment_hints)
 
-    def _opens_comments(self, ln: _Line) -> bool:
-        c = self.p.comments
-        return bool((c.terminator and c.terminator.search(ln.text)) or (c.header and c.header.search(ln.text)))
-
     def apply_rules(self, lines: list[_Line], i: int, where_ok: tuple[str, ...]) -> tuple[_Unit | None, int]:
         """Try block, line and prefix rules on line ``i``; return the unit and lines consumed."""
         ln = lines[i]
@@ -197,14 +191,14 @@ class _Parser:
                 elif r.role == "body":
                     self.body_seen = True
                 return self.add(r.role, ln, flag=r.flag), 1
-        for r in self.p.prefixes:
-            if r.where not in where_ok:
+        for pr in self.p.prefixes:
+            if pr.where not in where_ok:
                 continue
-            m = r.pattern.match(ln.text)
+            m = pr.pattern.match(ln.text)
             if m and m.end() > 0:
                 head = m.group().rstrip()
                 rest = len(ln.text) - len(ln.text[m.end():].lstrip())
-                u = self.add(r.role, ln, end=ln.start + len(head))
+                u = self.add(pr.role, ln, end=ln.start + len(head))
                 if rest < len(ln.text):
                     u = self.add("body", ln, start=ln.start + rest)
                     self.body_seen = True
@@ -212,8 +206,7 @@ class _Parser:
         return None, 0
 
     # -------------------------------------------------------------- comments
-    def comment_section(self, lines: list[_Line]) -> None:
-        c = self.p.comments
+    def comment_section(self, c: CommentRules, lines: list[_Line]) -> None:
         segments: list[dict] = []
         cur: dict = {"header": None, "lines": [], "end": None}
 
@@ -245,16 +238,11 @@ class _Parser:
                 continue
             cur["lines"].append(ln)
         if cur["header"] is not None or cur["lines"]:
+            cur["unterminated"] = c.terminator is not None
             close(None)
-            if c.terminator is not None:
-                last = segments[-1]
-                first = (last["header"] or (last["lines"][0],))[0]
-                self.problem(None, "unterminated",
-                             f"text from line {first.no} to the end has no closing terminator line; kept as a comment")
-        self.build_comments(segments)
+        self.build_comments(c, segments)
 
-    def build_comments(self, segments: list[dict]) -> None:
-        c = self.p.comments
+    def build_comments(self, c: CommentRules, segments: list[dict]) -> None:
         # 1. subjects: "Re: ..." lines, and first lines that a later reply quotes
         n_re = [0] * len(segments)
         has_subject = [False] * len(segments)
@@ -331,6 +319,10 @@ class _Parser:
                 depth = new_depth
             cu.depth, cu.parent = depth, parent
             self.units.append(cu)
+            if seg.get("unterminated"):
+                first = header[0] if header is not None else seg["lines"][0]
+                self.problem(cu, "unterminated", f"text from line {first.no} to the end has no closing "
+                                                 "terminator line; kept as a comment")
             last_at_depth[depth] = len(self.units) - 1
             last_index[depth] = k
 
@@ -374,6 +366,10 @@ class _Parser:
             UnplacedTextWarning, stacklevel=4)
 
 
+def _opens_comments(c: CommentRules, ln: _Line) -> bool:
+    return bool((c.terminator and c.terminator.search(ln.text)) or (c.header and c.header.search(ln.text)))
+
+
 def _norm(s: str) -> str:
     return " ".join(s.split()).casefold()
 
@@ -400,7 +396,7 @@ def parse_text(text: str, path: str | Path = "<text>", doc_id: str = "doc",
     prof = get_profile(profile) if isinstance(profile, str) else profile or choose_profile(text)
     parser = _Parser(text, path, doc_id, prof)
     units, problems = parser.parse()
-    fields = dict(parser.doc_fields)
+    fields: dict[str, str | None] = dict(parser.doc_fields)
     title = next((text[u.start:u.end] for u in units if u.role == "title"), None)
     if title is not None and prof.title_clean is not None:
         title = prof.title_clean.sub("", title).strip() or title
@@ -470,13 +466,21 @@ def _parse_format(text: str, path: Path, doc_id: str) -> Corpus:
     return parse_text(text, path, doc_id)
 
 
+def _never(head: str, name: str) -> float:
+    return 0.0  # forced with format="text:<profile>", never detected
+
+
+def _parse_with(prof: Profile, text: str, path: Path, doc_id: str) -> Corpus:
+    return parse_text(text, path, doc_id, profile=prof)
+
+
 def register_profile_format(prof: Profile) -> Format:
     """Register ``text:<profile>``, which forces that profile (never detected on its own)."""
     return register(Format(
         name=f"text:{prof.name}",
         description=f"plain-text scrape read with the {prof.name!r} profile: {prof.description}",
-        sniff=lambda head, name: 0.0,
-        parse=lambda text, path, doc_id, _p=prof: parse_text(text, path, doc_id, profile=_p),
+        sniff=_never,
+        parse=functools.partial(_parse_with, prof),
         extensions=(".txt",),
     ))
 
