@@ -290,6 +290,8 @@ def test_registered_profile_is_detected_and_forced_by_format(tmp_path):
         unregister_profile("examplenews")
     with pytest.warns(UnplacedTextWarning):
         assert threads.read(path).docs["profile"].iloc[0] == "generic"
+    with pytest.raises(threads.FormatError, match="unknown format 'text:examplenews'"):
+        threads.read(path, format="text:examplenews")
 
 
 # ------------------------------------------------------------------ profiles and sniffing

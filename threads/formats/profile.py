@@ -412,8 +412,14 @@ def register_profile(profile: str | os.PathLike | Mapping | Profile) -> Profile:
 
 
 def unregister_profile(name: str) -> None:
-    """Forget a profile added with :func:`register_profile`."""
+    """Forget a profile added with :func:`register_profile` (and its ``text:<name>`` format)."""
+    from . import _REGISTRY, text
+
     _USER[:] = [p for p in _USER if p.name != name]
+    _REGISTRY.pop(f"text:{name}", None)
+    builtin = next((p for p in builtin_profiles() if p.name == name), None)
+    if builtin is not None:  # a registered profile had shadowed a built-in one
+        text.register_profile_format(builtin)
 
 
 def all_profiles() -> list[Profile]:
