@@ -383,3 +383,24 @@ def test_parsing_never_loses_duplicates_or_crashes(text, profile):
     for parent, depth in zip(comments["parent_id"], comments["depth"], strict=True):
         if isinstance(parent, str):
             assert depth_of[parent] == depth - 1
+
+
+def test_real_markup_and_exports_sniff_low_and_parse_as_text_without_loss(shared_data):
+    """The real pages and exports of ../shared/data/threads: the text format
+    leaves them to the markup formats, and forced as text loses nothing."""
+    from threads.decode import decode_text
+
+    files = sorted(p for p in (shared_data / "threads").rglob("*") if p.is_file())
+    markup = [p for p in files if p.suffix in (".html", ".json", ".xml")]
+    assert len(markup) >= 15
+    for p in markup:
+        text = decode_text(p.read_bytes(), p)
+        assert sniff(text[:65536], p.name) <= 0.3, p
+    for p in markup[:6]:
+        text = decode_text(p.read_bytes(), p)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnplacedTextWarning)
+            corpus = parse_text(text, p, "x", profile="generic")
+        assert int(corpus.docs["unaccounted_chars"].iloc[0]) == 0, p
+        assert all(text[s:e] == t for s, e, t in zip(corpus.units["start"], corpus.units["end"],
+                                                    corpus.units["text"], strict=True))
