@@ -247,7 +247,9 @@ class _Parser:
         n_re = [0] * len(segments)
         has_subject = [False] * len(segments)
         quoted: set[str] = set()
-        truncated: list[str] = []
+        # quotes cut short with "...", by length: checking a line costs at most
+        # one lookup per distinct length, so the pass stays linear in the text
+        truncated: dict[int, set[str]] = {}
         for k in range(len(segments) - 1, -1, -1):
             lines = segments[k]["lines"]
             if not lines:
@@ -260,12 +262,15 @@ class _Parser:
                 quote = _norm(first[m.end():])
                 if quote:
                     if quote.endswith(("...", "…")):
-                        truncated.append(quote.rstrip(".…").rstrip())
+                        cut = quote.rstrip(".…").rstrip()
+                        if len(cut) >= _MIN_TRUNCATED_QUOTE:
+                            truncated.setdefault(len(cut), set()).add(cut)
                     else:
                         quoted.add(quote)
-            elif c.subject_quotes and (_norm(first) in quoted or any(
-                    t and _norm(first).startswith(t) for t in truncated)):
-                has_subject[k] = True
+            elif c.subject_quotes:
+                norm = _norm(first)
+                if norm in quoted or any(norm[:n] in cuts for n, cuts in truncated.items() if n <= len(norm)):
+                    has_subject[k] = True
 
         # 2. units, depth from the Re: count, parent = nearest preceding comment one level up
         last_at_depth: dict[int, int] = {}
@@ -364,6 +369,10 @@ class _Parser:
             f"{self.p.name!r} text profile cannot place ({shown}{more}); kept as body. "
             "Add a profile for this site (see docs/parsing-text.md).",
             UnplacedTextWarning, stacklevel=4)
+
+
+#: a quote cut short ("Re: Yes...") must be this long to mark a subject
+_MIN_TRUNCATED_QUOTE = 10
 
 
 def _opens_comments(c: CommentRules, ln: _Line) -> bool:
