@@ -58,10 +58,9 @@ def read(
     an error naming it; inside a folder, bad files are skipped with a warning
     and listed in ``corpus.problems``.
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    paths = [Path(p) for p in paths]
-    if not paths:
+    given = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    path_list = [Path(p) for p in given]
+    if not path_list:
         raise InputError(None, "read: no paths given")
     fmt = None
     if format is not None:
@@ -70,7 +69,7 @@ def read(
             raise FormatError(None, f"unknown format {format!r}; known: {', '.join(sorted(registry()))}")
 
     jobs: list[tuple[Path, bool]] = []  # (file, came from a folder)
-    for p in paths:
+    for p in path_list:
         if p.is_dir():
             files = sorted(f for f in p.rglob("*") if f.is_file() and not any(
                 part.startswith(".") for part in f.relative_to(p).parts))
@@ -129,7 +128,7 @@ def read(
                     raise
                 _skip(skipped, path, exc)
     if not corpora:
-        raise InputError(paths[0] if len(paths) == 1 else None,
+        raise InputError(path_list[0] if len(path_list) == 1 else None,
                          f"no readable files ({len(skipped)} skipped: "
                          + "; ".join(f"{s['source_path']}: {s['detail']}" for s in skipped[:5]) + ")")
     corpus = concat(corpora)
