@@ -37,11 +37,10 @@ _BSEP = SEP.encode()
 _SPACE = ord(" ")
 _TABLE = bytes(
     b if (chr(b).isalnum() or b == ord("_") or b >= 0x80 or b == 0) else _SPACE for b in range(256))
-# Unicode punctuation common in news and comments, turned into ASCII first
-# (one character each, so character offsets do not move).
-_PUNCT = {"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-",
-          "…": ".", "\u00a0": " ", "\u2009": " ", "\u200b": " ", "\u2028": " ", "\u2029": " "}
-_PUNCT_BYTES = tuple(k.encode("utf-8") for k in _PUNCT)
+_NP_TABLE = np.frombuffer(_TABLE, dtype=np.uint8)
+_LATIN1_PUNCT = np.zeros(256, dtype=bool)
+_LATIN1_PUNCT[[0xA0, 0xA1, 0xA6, 0xA7, 0xA8, 0xA9, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF, 0xB0, 0xB1,
+               0xB4, 0xB6, 0xB7, 0xB8, 0xBB, 0xBF]] = True
 _WORD_RUN = re.compile(r"[^ \x00]*")
 _WORD = re.compile(r"[^ \x00]+")
 
@@ -81,13 +80,10 @@ def cue_tokens(pattern: str):
 
 
 def _fold(text: str) -> str:
-    """Lower-case and ASCII-fy punctuation without changing the length in characters."""
+    """Lower-case without changing the length in characters."""
     low = text.lower()
     if len(low) != len(text):  # a few characters lower-case to two (e.g. 'İ'): keep them
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    for a, b in _PUNCT.items():
-        if a in low:
-            low = low.replace(a, b)
     return low
 
 
@@ -125,13 +121,21 @@ def normalise(texts: list[str]) -> Normalised:
         low = " " + SEP.join(t.lower() if len(t.lower()) == len(t) else _fold(t) for t in texts) + " "
     raw = low.encode("utf-8", "surrogatepass")
     starts = None
-    if len(raw) != len(low):  # multi-byte characters: remember where each character starts
-        arr0 = np.frombuffer(raw, dtype=np.uint8)
-        starts = np.flatnonzero((arr0 & 0xC0) != 0x80)
-        for seq in _PUNCT_BYTES:  # curly quotes, dashes ...: spaces of the same byte length
-            if seq in raw:
-                raw = raw.replace(seq, b" " * len(seq))
-    arr = np.frombuffer(raw.translate(_TABLE), dtype=np.uint8)
+    if len(raw) == len(low):
+        arr = np.frombuffer(raw.translate(_TABLE), dtype=np.uint8)
+    else:  # multi-byte characters: remember where each character starts
+        arr = _NP_TABLE[np.frombuffer(raw, dtype=np.uint8)]
+        starts = np.flatnonzero((arr & 0xC0) != 0x80)
+        # punctuation U+2000-U+206F (curly quotes, dashes, ...) and Latin-1
+        # punctuation (no-break space, guillemets, ...) become spaces too
+        lead = np.flatnonzero(arr[:-2] == 0xE2)
+        lead = lead[(arr[lead + 1] == 0x80) | (arr[lead + 1] == 0x81)]
+        for k in range(3):
+            arr[lead + k] = _SPACE
+        lead = np.flatnonzero(arr[:-1] == 0xC2)
+        lead = lead[_LATIN1_PUNCT[arr[lead + 1]]]
+        arr[lead] = _SPACE
+        arr[lead + 1] = _SPACE
     space = arr == _SPACE
     keep = np.flatnonzero(np.r_[True, ~(space[1:] & space[:-1])])  # drop a space after a space
     collapsed = arr[keep]

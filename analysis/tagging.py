@@ -108,7 +108,9 @@ class TagResult:
         row = self.units[self.units["unit_id"] == unit_id]
         if row.empty:
             raise TaggingError(f"explain: unit {unit_id!r} is not in this result")
-        return explain(row["text"].iloc[0], category, self.codebook)
+        ctx = row["context"].iloc[0] if "context" in row.columns else ""
+        return explain(row["text"].iloc[0], category, self.codebook,
+                       context=tuple(ctx.split(";")) if ctx else None)
 
     def __len__(self) -> int:
         return len(self.stance)
@@ -360,6 +362,9 @@ def _tag_batch(batch: pd.DataFrame, cb: Codebook, matcher: Matcher, level: str, 
                            "stance": _str_array(label.astype(object)), "score": st_score,
                            "critical": crit, "supportive": supp})
     units_out = batch[[c for c in ("unit_id", "doc_id", "role", "text") if c in batch.columns]]
+    if rule_cats:  # the actors each unit responds to, so explain() can show them
+        units_out = units_out.assign(context=_str_array(np.array(
+            [";".join(ctx.get(u) or ()) for u in unit_ids], dtype=object)))
     if level == "sentence":
         sent = np.asarray(row_sent, dtype=np.int64)
         tags.insert(1, "sentence", np.repeat(sent, ncat))

@@ -12,13 +12,15 @@ Rules (one feature column each, see :func:`rule_features`):
 
 - ``comparison``: an explicit comparison of wrongs ("the US does the same",
   "just as bad", "no different from", "everyone does it").
-- ``selective_outrage``: "where was the outrage when", "funny how nobody ...",
+- ``selective_outrage``: "where was the outrage when", "nobody cared when ...",
   "I don't remember you complaining".
 - ``selective_attention``: "never a mention of", "nobody talks about",
   "ignoring how X ...", "double standard", "hypocrisy".
 - ``counter_accusation``: "look who's talking", "pot calling the kettle",
   "you people ...", "clean up your own house".
-- ``what_about``: a literal "what about" / "how about" / "what of" (weak).
+- ``what_about``: a weak deflecting question ("what about", "how about",
+  "funny how", "how come", "remember when"); followed within a few words by
+  another actor or a wrongdoing word, it also counts as a ``comparison``.
 - ``actor_switch``: the unit names an actor that is not among the actors
   its context (the article the comment sits under, or a given title)
   mentions most, next to a wrongdoing word.
@@ -106,18 +108,14 @@ RULE_CUES: dict[str, list[str]] = {
         "imagine if", "if it was", "if it were", "if that was", "if obama", "if trump", "if biden",
     ],
     "selective_outrage": [
-        "where was the", "where were the", "where was all", "where were all",
-        "where was your", "where were you", "where were they", "where is the outrage",
-        "where's the outrage", "where is your", "where are the", "where was everyone",
-        "funny how", "interesting how", "strange how", "odd how", "amazing how", "curious how",
-        "funny that", "i don't remember", "i dont remember", "i don't recall",
-        "nobody cared", "no one cared", "nobody complained", "no one complained",
-        "nobody said anything", "no one said anything", "not a peep", "didn't hear a peep",
-        "why didn't you", "why didnt you", "why didn't they", "why don't you", "why dont you",
-        "why isn't anyone", "why aren't they", "why is nobody", "why is no one",
-        "when it was", "when it's", "suddenly care", "now you care", "now they care",
-        "what happened to", "what happened with", "don't forget", "dont forget", "do not forget",
-        "remember when", "remember how", "how come", "how many",
+        "where was the outrage", "where were the protests", "where was all the outrage",
+        "where is the outrage", "where's the outrage", "where was your outrage",
+        "where was everyone when", "where were you when", "where were they when",
+        "where was the media", "where were the media", "where was this", "where were all",
+        "i don't remember you", "i dont remember you", "i don't recall you", "didn't hear you",
+        "nobody cared when", "no one cared when", "nobody complained when", "no one complained when",
+        "nobody said anything when", "no one said anything when", "not a peep",
+        "suddenly care", "now you care", "now they care", "suddenly you care",
     ],
     "selective_attention": [
         "never a mention", "never mention", "never mentions", "never mentioned", "no mention of",
@@ -145,11 +143,20 @@ RULE_CUES: dict[str, list[str]] = {
         "double standards",
         "same people who", "the same people", "same ones who",
     ],
-    "what_about": ["what about", "how about", "what of", "whatabout*"],
+    # weak deflecting questions: on their own not enough, followed by another
+    # actor or a wrong they count as a comparison (see combine)
+    "what_about": [
+        "what about", "how about", "what of", "whatabout*", "funny how", "interesting how",
+        "strange how", "odd how", "amazing how", "curious how", "funny that", "how come",
+        "what happened to", "what happened with", "don't forget", "dont forget", "do not forget",
+        "remember when", "remember how", "why didn't you", "why didnt you", "why didn't they",
+        "why don't you", "why dont you", "why isn't anyone", "why is nobody", "why is no one",
+        "where was the", "where were the", "when it was", "when it's",
+    ],
 }
 _RULE_WEIGHTS = {
     "comparison": 1.0,
-    "selective_outrage": 0.75,
+    "selective_outrage": 1.0,
     "selective_attention": 0.75,
     "counter_accusation": 1.0,
     "what_about": 0.5,
@@ -247,6 +254,8 @@ def _group_hits(texts: list[str]) -> list[list[tuple[str, int, int, str]]]:
     out: list[list] = [[] for _ in texts]
     for ti, eid, s, e in hits:
         out[ti].append((m.groups[m.entries[eid].group], s, e, texts[ti][s:e]))
+    for hits_of_text in out:
+        hits_of_text.sort(key=lambda h: h[1])  # text order (ties in focal_actors: first mention)
     return out
 
 
