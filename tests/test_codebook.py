@@ -97,3 +97,15 @@ def test_user_copy_of_a_codebook_round_trips(tmp_path):
     tags = analysis.tag(["The cartels are moving in."], cb).tags
     assert bool(tags.set_index("category").loc["security", "present"])
     assert isinstance(cb.to_frame(), pd.DataFrame)
+
+
+def test_the_example_codebook_in_the_docs_is_valid():
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "codebooks.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```yaml\n(.*?)```", doc, re.S)
+    cb = parse_codebook(block, source="docs/codebooks.md")
+    assert cb.categories == ("privacy", "safety") and cb["safety"].threshold == 2
+    r = analysis.tag(["Big Brother is watching the kids", "Safety first, safe school"], cb)
+    assert r.wide().to_dict("list") == {"privacy": [True, False], "safety": [False, True]}
