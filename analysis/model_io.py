@@ -247,7 +247,7 @@ def load_model(path):
     vecs = {"word": word, "char": char}
     n_features = 0
     for key, vec in vecs.items():
-        if key not in vocab:
+        if key not in vocab or vec is None:
             vecs[key] = None
             continue
         terms = vocab[key]

@@ -81,6 +81,7 @@ def as_units(X, text_column: str = "text", context_column: str | None = None) ->
         if "parent_id" in X.columns and "unit_id" in X.columns:
             # The parent's text, where the parent is in the same table.
             texts = pd.Series(out["text"].to_numpy(), index=out["unit_id"].to_numpy())
+            texts = texts[~texts.index.duplicated()]
             parent = X["parent_id"].astype("str").map(texts)
             context = parent.fillna("").reset_index(drop=True).astype("str")
         if context_column is not None:
@@ -167,6 +168,8 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         word = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True,
                                min_df=self.min_df, max_features=self.max_word_features,
                                token_pattern=TOKEN_PATTERN, lowercase=True, dtype=np.float32)
+        if not self.char_ngrams:
+            return word, None
         char = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
                                sublinear_tf=True, min_df=self.min_df,
                                max_features=self.max_char_features, lowercase=True,
@@ -181,11 +184,9 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
             self.word_vectorizer_, self.char_vectorizer_ = self._make_vectorizers()
             _fit_float32(self.word_vectorizer_, masked)
             blocks.append(self.word_vectorizer_.transform(masked))
-            if self.char_ngrams:
+            if self.char_vectorizer_ is not None:
                 _fit_float32(self.char_vectorizer_, masked)
                 blocks.append(self.char_vectorizer_.transform(masked))
-            else:
-                self.char_vectorizer_ = None
             self.use_context_ = bool(self.use_parent) and bool((units["context"] != "").any())
         else:
             blocks.append(self.word_vectorizer_.transform(masked))
