@@ -25,14 +25,18 @@ def load_frac() -> pd.DataFrame:
     """The FrAC gold set: 523 sentences from Globe and Mail opinion articles and
     their reader comments, one frame each.
 
-    Columns: ``unit_id``, ``text``, ``code`` (MFC code), ``frame`` (name),
+    Columns: ``unit_id`` (``<id>:<row>``), ``doc_id`` (FrAC's id), ``text``, ``code`` (MFC code), ``frame`` (name),
     ``type`` (``article``, ``comment``, or ``unknown`` for the one row without).
     """
     path = resources.files("analysis") / "data" / "frac" / "frac_gold.csv"
     with path.open("rb") as fh:
         raw = pd.read_csv(fh, dtype={"sentence": "str", "id": "str", "type": "str"})
+    # FrAC's `id` names the article (or comment) a sentence comes from, so several
+    # sentences can share it: it becomes doc_id, and unit_id adds the row.
+    doc = raw["id"].fillna("unknown").astype("str")
     out = pd.DataFrame({
-        "unit_id": raw["id"].fillna(pd.Series([f"frac:{i}" for i in range(len(raw))])),
+        "unit_id": doc + ":" + pd.Series(range(len(raw))).astype("str"),
+        "doc_id": doc,
         "text": raw["sentence"],
         "code": raw["label"].astype("int64"),
         "frame": raw["label"].map(FRAC_FRAMES).astype("str"),

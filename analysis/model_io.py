@@ -122,6 +122,7 @@ def save_model(model, path, *, training_data: str | dict = "", scores: dict | No
         "rule_names": list(getattr(model, "rule_names_", [])),
         "codebook_id": _codebook_id(params.get("codebook")),
         "n_train": int(model.n_train_),
+        "thresholds": [float(t) for t in model.thresholds_],
         "heads": heads,
         "training_data": training_data,
         "scores": scores or {},
@@ -246,7 +247,7 @@ def load_model(path):
     vecs = {"word": word, "char": char}
     n_features = 0
     for key, vec in vecs.items():
-        if key not in vocab:
+        if key not in vocab or vec is None:
             vecs[key] = None
             continue
         terms = vocab[key]
@@ -264,6 +265,7 @@ def load_model(path):
     if manifest["rule_names"]:
         model.rule_names_ = list(manifest["rule_names"])
     model.n_train_ = int(manifest["n_train"])
+    model.thresholds_ = np.array([float(t) for t in manifest["thresholds"]], dtype=float)
     model.n_features_in_ = 1
     heads = []
     base_cls = {"LinearSVC": LinearSVC, "LogisticRegression": LogisticRegression}
@@ -298,6 +300,8 @@ def load_model(path):
         head.classes_ = head_classes
         head.n_features_in_ = base.n_features_in_
         heads.append(head)
+    if len(model.thresholds_) != len(heads):
+        raise ModelFileError(path, "thresholds and heads do not match")
     model.heads_ = heads
     model.training_data_ = manifest.get("training_data", "")
     model.scores_ = manifest.get("scores", {})

@@ -81,6 +81,7 @@ def as_units(X, text_column: str = "text", context_column: str | None = None) ->
         if "parent_id" in X.columns and "unit_id" in X.columns:
             # The parent's text, where the parent is in the same table.
             texts = pd.Series(out["text"].to_numpy(), index=out["unit_id"].to_numpy())
+            texts = texts[~texts.index.duplicated()]
             parent = X["parent_id"].astype("str").map(texts)
             context = parent.fillna("").reset_index(drop=True).astype("str")
         if context_column is not None:
@@ -140,7 +141,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
                  cue_weight=1.0, use_parent=True, context_weight=0.5,
                  context_column=None, text_column="text", estimator="svm", C=0.1,
                  class_weight="balanced", calibrate=True, calibration_cv=3,
-                 threshold=0.5, anonymize=True, name=None, random_state=0):
+                 threshold="balanced", anonymize=True, name=None, random_state=0):
         self.codebook = codebook
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -167,6 +168,8 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         word = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True,
                                min_df=self.min_df, max_features=self.max_word_features,
                                token_pattern=TOKEN_PATTERN, lowercase=True, dtype=np.float32)
+        if not self.char_ngrams:
+            return word, None
         char = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
                                sublinear_tf=True, min_df=self.min_df,
                                max_features=self.max_char_features, lowercase=True,
@@ -181,11 +184,9 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
             self.word_vectorizer_, self.char_vectorizer_ = self._make_vectorizers()
             _fit_float32(self.word_vectorizer_, masked)
             blocks.append(self.word_vectorizer_.transform(masked))
-            if self.char_ngrams:
+            if self.char_vectorizer_ is not None:
                 _fit_float32(self.char_vectorizer_, masked)
                 blocks.append(self.char_vectorizer_.transform(masked))
-            else:
-                self.char_vectorizer_ = None
             self.use_context_ = bool(self.use_parent) and bool((units["context"] != "").any())
         else:
             blocks.append(self.word_vectorizer_.transform(masked))
@@ -242,6 +243,45 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.unique(labels.to_numpy())
         return labels.to_numpy()
 
+    def _choose_threshold(self, head, Z, target) -> float:
+        """``threshold="auto"``: the probability cut that maximises F1 of the
+        positive class on out-of-fold predictions (the folds calibration used);
+        ``"balanced"``: the probability at the class-weighted decision boundary
+        (predictions then follow the balanced classifier, probabilities stay calibrated)."""
+        if self.threshold == "balanced":
+            if hasattr(head, "calibrated_classifiers_"):
+                return float(head.calibrated_classifiers_[0].calibrators[0].predict(np.zeros(1))[0])
+            return 0.5
+        if self.threshold != "auto":
+            value = float(self.threshold)
+            if not 0.0 < value < 1.0:
+                raise ModelError(f"threshold must be 'auto' or between 0 and 1, not {self.threshold!r}")
+            return value
+        from sklearn.model_selection import cross_val_predict
+
+        folds = int(min(self.calibration_cv, np.bincount(np.asarray(target, dtype=int)).min()))
+        if folds < 2:
+            return 0.5
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            oof = cross_val_predict(self._base_estimator(), Z, target, cv=folds,
+                                    method="decision_function")
+        if hasattr(head, "calibrated_classifiers_"):
+            proba = head.calibrated_classifiers_[0].calibrators[0].predict(oof)
+        else:
+            proba = 1.0 / (1.0 + np.exp(-oof))
+        positive = np.asarray(target) == head.classes_[1]
+        best, best_f1 = 0.5, -1.0
+        for cut in np.unique(np.round(proba, 4)):
+            pred = proba >= cut
+            tp = (pred & positive).sum()
+            f1 = 2 * tp / (pred.sum() + positive.sum()) if tp else 0.0
+            if f1 > best_f1:
+                best, best_f1 = float(cut), f1
+        # Midway to the next lower probability, so the cut is not on a training point.
+        below = proba[proba < best]
+        return float((best + below.max()) / 2) if len(below) else best
+
     def _base_estimator(self):
         if self.estimator == "svm":
             return LinearSVC(C=self.C, class_weight=self.class_weight,
@@ -283,10 +323,12 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
             raise ModelError(f"{len(units)} texts but {len(y)} labels")
         Y = self._encode_labels(y)
         Z = self._featurize(units, fit=True)
-        if self.multilabel_:
-            self.heads_ = [self._fit_head(Z, Y[:, j]) for j in range(Y.shape[1])]
-        else:
-            self.heads_ = [self._fit_head(Z, Y)]
+        targets = [Y[:, j] for j in range(Y.shape[1])] if self.multilabel_ else [Y]
+        self.heads_ = [self._fit_head(Z, t) for t in targets]
+        binary = [len(np.unique(t)) == 2 for t in targets]
+        self.thresholds_ = np.array([
+            self._choose_threshold(h, Z, t) if b else 0.5
+            for h, t, b in zip(self.heads_, targets, binary, strict=True)])
         self.n_features_in_ = 1  # texts are one feature (a column of strings)
         self.n_train_ = len(units)
         return self
@@ -309,7 +351,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         proba = self._proba_matrix(X)
         if self.multilabel_:
-            return (proba >= self.threshold).astype(int)
+            return (proba >= self.thresholds_[None, :]).astype(int)
         return self.classes_[proba.argmax(axis=1)]
 
     def decision_scores(self, X) -> pd.DataFrame:
@@ -327,9 +369,9 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         proba = self._proba_matrix(units)
         cats = [str(c) for c in self._tag_categories()]
         if not self.multilabel_ and len(self.classes_) == 2 and len(cats) == 1:
-            proba, present = proba[:, [1]], proba[:, [1]] >= self.threshold
+            proba, present = proba[:, [1]], proba[:, [1]] >= self.thresholds_[0]
         elif self.multilabel_:
-            present = proba >= self.threshold
+            present = proba >= self.thresholds_[None, :]
         else:
             present = proba == proba.max(axis=1, keepdims=True)
         n = len(table)
@@ -414,7 +456,8 @@ class WhataboutismClassifier(_TextClassifier):
                  cue_weight=1.0, use_parent=True, context_weight=0.5,
                  context_column=None, text_column="text", estimator="svm", C=0.1,
                  class_weight="balanced", calibrate=True, calibration_cv=3,
-                 threshold=0.5, anonymize=True, name=None, random_state=0, use_rules=True):
+                 threshold="balanced", anonymize=True, name=None, random_state=0,
+                 use_rules=True):
         super().__init__(codebook=codebook, word_ngrams=word_ngrams, char_ngrams=char_ngrams,
                          min_df=min_df, max_word_features=max_word_features,
                          max_char_features=max_char_features, cue_weight=cue_weight,
@@ -444,7 +487,7 @@ class WhataboutismClassifier(_TextClassifier):
 
     def predict(self, X):
         proba = self._proba_matrix(X)
-        return (proba[:, 1] >= self.threshold).astype(int)
+        return (proba[:, 1] >= self.thresholds_[0]).astype(int)
 
     def _tag_categories(self):
         return ["whataboutism"]
