@@ -82,6 +82,8 @@ WRONGS = [
     "terror*", "regime change", "coup", "drone strikes", "collusion", "treason", "shot",
     "shoot", "shooting", "burned", "burning", "destroyed", "attacked", "attack", "collect*",
     "track", "tracks", "tracking", "direct access", "hypocrisy", "interfere*", "meddl*",
+    "blame*", "to blame", "fault", "responsible", "accountab*", "biased", "fake news",
+    "traitor*", "criminal charges", "dirt on", "slavery", "nazi*", "collud*",
 ]
 
 # Each rule's lexical triggers, in codebook cue syntax (words, phrases matched
@@ -100,7 +102,8 @@ RULE_CUES: dict[str, list[str]] = {
         "also spy", "also spies", "spy too", "also kill", "also kills", "also bomb",
         "when they did it", "when he did it", "when she did it", "when obama did",
         "when trump did", "when bush did", "when clinton did", "when biden did",
-        "same as", "like the us", "like america", "just like",
+        "same as", "like the us", "like america", "just like", "lives matter",
+        "imagine if", "if it was", "if it were", "if that was", "if obama", "if trump", "if biden",
     ],
     "selective_outrage": [
         "where was the", "where were the", "where was all", "where were all",
@@ -112,7 +115,9 @@ RULE_CUES: dict[str, list[str]] = {
         "nobody said anything", "no one said anything", "not a peep", "didn't hear a peep",
         "why didn't you", "why didnt you", "why didn't they", "why don't you", "why dont you",
         "why isn't anyone", "why aren't they", "why is nobody", "why is no one",
-        "when it was", "suddenly care", "now you care", "now they care",
+        "when it was", "when it's", "suddenly care", "now you care", "now they care",
+        "what happened to", "what happened with", "don't forget", "dont forget", "do not forget",
+        "remember when", "remember how", "how come", "how many",
     ],
     "selective_attention": [
         "never a mention", "never mention", "never mentions", "never mentioned", "no mention of",
@@ -123,7 +128,7 @@ RULE_CUES: dict[str, list[str]] = {
         "you never hear", "you don't hear", "media won't", "media doesn't", "media didn't",
         "ignoring how", "ignoring the fact", "ignoring that", "ignore how", "ignore the fact",
         "ignores the fact", "ignored the fact", "ignores how", "conveniently", "convenient",
-        "double standard", "double standards", "hypocri*", "selective*",
+        "selective*", "forgot to mention", "forget to mention", "failed to mention",
         "silent about", "silent on", "quiet about", "left out", "leave out", "leaves out",
         "but never", "yet never",
     ],
@@ -136,7 +141,8 @@ RULE_CUES: dict[str, list[str]] = {
         "our own country", "our own backyard", "here at home", "at home we", "at least we don't",
         "at least they don't", "at least we didn't", "at least they didn't", "says the guy",
         "says the man", "says the country", "says the party", "says the one", "projection",
-        "you people", "you lot", "your side", "you guys", "you hypocrit*",
+        "you people", "you lot", "your side", "you guys", "hypocri*", "double standard",
+        "double standards",
         "same people who", "the same people", "same ones who",
     ],
     "what_about": ["what about", "how about", "what of", "whatabout*"],
@@ -147,7 +153,7 @@ _RULE_WEIGHTS = {
     "selective_attention": 0.75,
     "counter_accusation": 1.0,
     "what_about": 0.5,
-    "actor_switch": 0.5,
+    "actor_switch": 1.0,
     "other_wrong": 0.25,
 }
 #: Rule names, in feature-column order.
@@ -216,6 +222,12 @@ def combine(group_hits: Iterable[tuple[str, int, int, str]],
             wrongs.append((s, e))
         elif name.startswith("actor:"):
             actors.append((name[6:], s, e, matched))
+    # "what about" + another's wrong or another actor right after it is the
+    # canonical move: the weak phrase is upgraded to a full comparison.
+    for h in [h for h in hits if h.rule == "what_about"]:
+        if any(0 <= s - h.end < NEAR_CHARS for s, _ in wrongs) or any(
+                0 <= a[1] - h.end < NEAR_CHARS for a in actors):
+            hits.append(RuleHit("comparison", h.start, h.end, h.matched, _RULE_WEIGHTS["comparison"]))
     if actors and wrongs:
         focal = set(context_actors or ())
         for actor, s, e, matched in actors:
