@@ -31,7 +31,7 @@ DETECT_CHARS = 256 * 1024
 
 _TOP_KEYS = {"name", "description", "include", "outlet", "outlet_kind", "language", "detect",
              "paragraphs", "title", "lines", "blocks", "prefixes", "inline_flags",
-             "comment_hints", "comments", "repeated_lines"}
+             "comment_hints", "comments", "repeated_lines", "dates"}
 
 
 class ProfileError(InputError):
@@ -119,6 +119,35 @@ class Profile:
     comments: CommentRules | None = None
     repeated_role: str | None = None
     repeated_min_chars: int = 20
+    #: strptime formats tried on captured ``published`` values (else pandas guesses)
+    date_formats: tuple[str, ...] = ()
+    #: zone of naive times (IANA name); naive times are otherwise taken as UTC
+    timezone: str | None = None
+
+    def parse_time(self, value: str | None):
+        """A captured date string as a timezone-aware datetime (None if unparseable)."""
+        if not value:
+            return None
+        from datetime import UTC, datetime
+        from zoneinfo import ZoneInfo
+
+        import pandas as pd
+
+        when = None
+        for fmt in self.date_formats:
+            try:
+                when = datetime.strptime(value, fmt)
+                break
+            except ValueError:
+                continue
+        if when is None:
+            try:
+                when = pd.Timestamp(value).to_pydatetime()
+            except (ValueError, TypeError, OverflowError):
+                return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=ZoneInfo(self.timezone) if self.timezone else UTC)
+        return when
 
     def detect_score(self, text: str) -> int:
         """How many of the profile's detection patterns occur in ``text`` (0 when none)."""
@@ -280,6 +309,17 @@ def profile_from_mapping(data: Mapping, source: str = "<profile>",
     repeated = _keys(source, "repeated_lines", d.get("repeated_lines") or {}, {"role", "min_chars"}, set())
     repeated_role = _role(source, "repeated_lines", repeated["role"]) if "role" in repeated else None
 
+    dates = _keys(source, "dates", d.get("dates") or {}, {"formats", "timezone"}, set())
+    date_formats = tuple(str(f) for f in _list(source, "dates.formats", dates.get("formats")))
+    tz = dates.get("timezone")
+    if tz is not None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(str(tz))
+        except (ZoneInfoNotFoundError, ValueError):
+            _fail(source, f"dates.timezone: unknown time zone {tz!r} (use an IANA name such as 'Europe/Berlin')")
+
     for b in base:  # the profile's own rules come first, so the site overrides the shared ones
         lines += b.lines
         blocks += b.blocks
@@ -296,6 +336,7 @@ def profile_from_mapping(data: Mapping, source: str = "<profile>",
         lines=tuple(lines), blocks=tuple(blocks), prefixes=tuple(prefixes), inline_flags=tuple(inline),
         comment_hints=tuple(hints), comments=comments,
         repeated_role=repeated_role, repeated_min_chars=int(repeated.get("min_chars", 20)),
+        date_formats=date_formats, timezone=str(tz) if tz is not None else None,
     )
 
 

@@ -34,7 +34,7 @@ _TAGS = re.compile(r"</?(?:html|body|div|p|span|article|script|a)\b[^>]*>", re.I
 
 
 # ---------------------------------------------------------------------- lines
-@dataclass
+@dataclass(slots=True)
 class _Line:
     no: int      # 1-based line number
     start: int   # offset of the first non-whitespace character
@@ -55,7 +55,7 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     role: str
     start: int
@@ -67,7 +67,7 @@ class _Unit:
     parent: int | None = None  # index into the unit list
     subject: str | None = None
     author: str | None = None
-    published: str | None = None
+    published: object = None  # datetime
     note: str = ""
 
 
@@ -231,15 +231,18 @@ class _Parser:
             segments.append(cur)
             cur = {"header": None, "lines": [], "end": None}
 
+        rules = [r for r in self.p.lines if r.where in ("comments", "anywhere")]
+        any_chrome = _combine([ch.pattern for ch in c.chrome])
+        any_rule = _combine([r.pattern.pattern for r in rules])
         for ln in lines:
-            if any(ch.search(ln.text) for ch in c.chrome):
+            if (any_chrome is None or any_chrome.search(ln.text)) and any(ch.search(ln.text) for ch in c.chrome):
                 self.add("boilerplate", ln)
                 continue
-            rule = next((r for r in self.p.lines if r.where in ("comments", "anywhere")
-                         and r.pattern.search(ln.text)), None)
-            if rule is not None and not cur["lines"]:
-                self.add(rule.role, ln, flag=rule.flag)
-                continue
+            if not cur["lines"] and (any_rule is None or any_rule.search(ln.text)):
+                rule = next((r for r in rules if r.pattern.search(ln.text)), None)
+                if rule is not None:
+                    self.add(rule.role, ln, flag=rule.flag)
+                    continue
             if c.terminator is not None and c.terminator.search(ln.text):
                 close(ln)
                 self.add("boilerplate", ln)
@@ -312,7 +315,11 @@ class _Parser:
                 anchor = seg["end"] or (header[0] if header else None)
                 pos = self._empty_position(anchor, used_empty)
                 cu = _Unit("comment", pos, pos, anchor.no, anchor.no, ["text_lost"])
-            cu.subject, cu.author, cu.published = subject, comment_author, comment_published
+                cu.note = "text lost"
+            cu.subject, cu.author = subject, comment_author
+            cu.published = self.p.parse_time(comment_published)
+            if comment_published and cu.published is None:
+                self.problem(cu, "bad_date", f"line {header[0].no}: cannot read {comment_published!r} as a date")
             depth = 1 + n_re[k]
             parent = last_at_depth.get(depth - 1) if depth > 1 else None
             if depth > 1 and parent is None:
@@ -456,7 +463,8 @@ def _to_corpus(text: str, path: Path, doc_id: str, prof: Profile, units: list[_U
     if frame.empty:
         frame = frame.astype({"position": "int64", "depth": "int64", "start": "int64", "end": "int64"})
     doc = {"doc_id": doc_id, "outlet": prof.outlet, "outlet_kind": prof.outlet_kind,
-           "title": fields.get("title"), "url": fields.get("url"), "published": fields.get("published"),
+           "title": fields.get("title"), "url": fields.get("url"),
+           "published": prof.parse_time(fields.get("published")),
            "author": fields.get("author"), "language": prof.language, "source_format": "text",
            "source_path": str(path), "source_chars": len(text), "unaccounted_chars": uncovered,
            "profile": prof.name}
