@@ -43,25 +43,13 @@ class DemoResult:
         return self.out / "report.md"
 
 
-#: Outlets of the sample documents (from the seeds' README), used where the
-#: parsed metadata has none, so figures are labelled by outlet, not by file.
-SAMPLE_OUTLETS = {
-    "000_8d93e37a3b0a0ab2": "UCA News (Lemmy)",
-    "001_b0922853efc496c7": "AFP",
-    "002_8d1a24b832df77bf": "LifeSiteNews",
-    "003_8d59e36bd4ab806e": "Aggregator",
-    "004_5000835c1164458e": "Techdirt",
-}
-
-
 def _labelled(corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(docs, units) with an ``outlet`` label for every document joined onto
-    the units: the metadata's outlet, else the known sample outlet, else the
-    doc_id. Units whose text was lost in the scrape are flagged ``analysed =
-    False``: they stay in reply trees but carry no tags."""
+    """(docs, units) with an ``outlet`` label for every document (its doc_id
+    where the metadata has none) joined onto the units. Units whose text was
+    lost in the scrape are flagged ``analysed = False``: they stay in reply
+    trees but carry no tags."""
     docs = corpus.docs.copy()
-    fallback = docs["doc_id"].map(SAMPLE_OUTLETS).fillna(docs["doc_id"])
-    docs["outlet"] = docs["outlet"].fillna(fallback).astype("str")
+    docs["outlet"] = docs["outlet"].fillna(docs["doc_id"]).astype("str")
     units = corpus.units.merge(docs[["doc_id", "outlet"]], on="doc_id", how="left")
     lost = units["flags"].fillna("").str.contains("text_lost", regex=False)
     units["analysed"] = ~lost & units["text"].fillna("").str.strip().ne("")
