@@ -335,6 +335,9 @@ def plot_reply_tree(
 
 # ------------------------------------------------------------------ heatmaps
 def _annotated_heatmap(ax, values, text, rows, cols, cmap, norm, label):
+    import matplotlib as mpl
+
+    cmap = mpl.colormaps[cmap].with_extremes(bad="#F0F0F0")  # empty cells: light grey
     im = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto")
     for (i, j), s in np.ndenumerate(text):
         if s:
