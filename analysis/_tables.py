@@ -15,6 +15,14 @@ from threads.schema import CONTENT_ROLES
 NONE_CATEGORY = "none"
 
 
+def in_values(series: pd.Series, values) -> np.ndarray:
+    """``series.isin(values)`` as a bool array, through a hash index: pandas'
+    ``isin`` on Arrow strings walks ``values`` in Python, which is slow when
+    ``values`` is a column of hundreds of thousands of ids."""
+    index = pd.Index(pd.unique(pd.Series(values).to_numpy(dtype=object)))
+    return index.get_indexer(series.to_numpy(dtype=object)) >= 0
+
+
 def as_list(value) -> list:
     if value is None:
         return []
@@ -96,7 +104,7 @@ def stance_as_tags(stance: pd.DataFrame, what: str = "stance") -> pd.DataFrame:
 
 def categories_in(tags: pd.DataFrame, categories=None) -> list[str]:
     """Categories to report, in the order given (or first appearance in ``tags``)."""
-    present = list(dict.fromkeys(tags["category"]))
+    present = [str(c) for c in pd.unique(tags["category"])]
     if categories is None:
         return present
     categories = as_list(categories)
@@ -173,7 +181,7 @@ def tagged_units(tags, units, by, *, roles=CONTENT_ROLES, categories=None,
         raise ThreadframeError(
             f"by={missing_by}: not a column of the units (or docs) table; columns are {list(u.columns)}")
     u = u.assign(_cluster=cluster_ids(u, cluster))
-    untagged = ~u["unit_id"].isin(t["unit_id"])
+    untagged = ~in_values(u["unit_id"], t["unit_id"])
     if untagged.any():
         warnings.warn(
             f"{int(untagged.sum())} unit(s) have no tags and are left out of the comparison "
