@@ -124,7 +124,7 @@ def thread_root(units: pd.DataFrame) -> pd.Series:
     ids = units["unit_id"].astype("str")
     parent = units["parent_id"] if "parent_id" in units.columns else pd.Series(pd.NA, index=units.index)
     parent_of = dict(zip(ids, parent.astype("str").where(parent.notna(), None), strict=True))
-    root = {}
+    root: dict[str, str] = {}
     for uid in ids:
         seen = [uid]
         cur = uid

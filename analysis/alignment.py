@@ -152,8 +152,8 @@ def align_versions(
                              s.at[j, "text"]))
     out = pd.DataFrame(rows, columns=["version", "reference", "unit_id", "status", "match_id",
                                       "similarity", "text"])
-    for c in ("version", "reference", "unit_id", "status", "match_id", "text"):
-        out[c] = out[c].astype("str")
+    for name in ("version", "reference", "unit_id", "status", "match_id", "text"):
+        out[name] = out[name].astype("str")
     return out
 
 

@@ -370,7 +370,7 @@ def _report(run: _Run, state: dict) -> None:
                          f"{r['n_transitions']}/{r['n_from']} times ({_pct(r['share'])}; base rate "
                          f"{_pct(r['base_rate'])}, lift {r['lift']:.1f}).")
         n_w = int(ans["n_replies"].iloc[0]) if ans is not None and len(ans) else 0
-        if n_w:
+        if ans is not None and n_w:
             top = ans[ans["n_parent"] > 0].sort_values(["n_parent", "parent_category"],
                                                        ascending=[False, True])
             answered = ", ".join(f"{r['parent_category']} {r['n_parent']}/{n_w}" for _, r in top.iterrows())
@@ -418,7 +418,7 @@ def _report(run: _Run, state: dict) -> None:
                 if diff.empty or diff.max() <= 0:
                     cells.append("no frame more than in what it shares")
                     continue
-                c = diff.idxmax()
+                c = str(diff.idxmax())
                 cells.append(f"{c} ({_pct(other[c])} against {_pct(kept[c])})")
             lines.append(f"| {version} | {story['n_sentences'][version]} | "
                          f"{_pct(kept_mean[version])} | {cells[0]} | {cells[1]} |")

@@ -59,8 +59,10 @@ def reply_edges(units, *, include_article: bool = False, roles=CONTENT_ROLES) ->
         top = comments[~has_parent]
         art = top[["doc_id", "unit_id"]].assign(parent_id=top["doc_id"].map(_article_id))
         edges = pd.concat([edges, art[["doc_id", "parent_id", "unit_id"]]], ignore_index=True)
-    depth = u.set_index("unit_id")["depth"] if "depth" in u.columns else None
-    edges = edges.assign(depth=edges["unit_id"].map(depth) if depth is not None else pd.NA)
+    if "depth" in u.columns:
+        edges = edges.assign(depth=edges["unit_id"].map(u.set_index("unit_id")["depth"]))
+    else:
+        edges = edges.assign(depth=pd.Series(pd.NA, index=edges.index, dtype="Int64"))
     return edges.sort_values(["doc_id", "unit_id"], kind="stable").reset_index(drop=True)
 
 

@@ -119,7 +119,7 @@ def distinctive_terms(
     # one Counter per group: faster than a document-term matrix when only
     # group totals are needed
     gi = np.searchsorted(groups, labels.to_numpy(dtype=object))
-    per_group = [Counter() for _ in groups]
+    per_group: list[Counter[str]] = [Counter() for _ in groups]
     stop = load_stopwords() if stopwords is None else frozenset(stopwords)
     for text, g in zip(u["text"].fillna("").astype("str").to_numpy(dtype=object), gi, strict=True):
         per_group[g].update(tokenize(text, stopwords=stop, min_length=min_length))
@@ -158,6 +158,6 @@ def distinctive_terms(
     out = out.sort_values(["group", "versus", "z", "term"], ascending=[True, True, False, True],
                           kind="stable").reset_index(drop=True)
     out["rank"] = out.groupby(["group", "versus"]).cumcount() + 1
-    for c in ("group", "versus", "term"):
-        out[c] = out[c].astype("str")
+    for name in ("group", "versus", "term"):
+        out[name] = out[name].astype("str")
     return out
