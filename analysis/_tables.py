@@ -84,8 +84,12 @@ def tags_table(tags, what: str = "tags") -> pd.DataFrame:
     out["category"] = out["category"].astype("str")
     if out.duplicated(["unit_id", "category"]).any():
         row = out[out.duplicated(["unit_id", "category"])].iloc[0]
+        hint = ""
+        if "source" in tags.columns and tags["source"].nunique() > 1:
+            hint = (f"; the table mixes sources {sorted(tags['source'].dropna().unique())}: "
+                    "compare one at a time (filter on 'source')")
         raise ThreadframeError(
-            f"{what}: unit {row['unit_id']!r} has more than one row for category {row['category']!r}")
+            f"{what}: unit {row['unit_id']!r} has more than one row for category {row['category']!r}{hint}")
     return out.reset_index(drop=True)
 
 
