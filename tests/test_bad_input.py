@@ -131,3 +131,30 @@ def test_unknown_format_name(tmp_path):
     p.write_text(ARTICLE, encoding="utf-8")
     with pytest.raises(threads.FormatError, match="unknown format 'docx'; known: .*text"):
         threads.read(p, format="docx")
+
+
+# ------------------------------------------------------------------ arbitrary bytes
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_bytes = st.one_of(
+    st.binary(max_size=400),
+    st.text(max_size=200).map(lambda t: t.encode("utf-8")),
+    st.text(alphabet=st.characters(max_codepoint=255), max_size=200).map(lambda t: t.encode("latin-1")),
+    st.text(max_size=100).map(lambda t: t.encode("utf-16")),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_bytes)
+def test_any_bytes_give_a_corpus_or_a_clear_error(tmp_path, data):
+    p = tmp_path / "any.txt"
+    p.write_bytes(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # encoding and unplaced-text warnings are fine here
+        try:
+            corpus = threads.read(p)
+        except ThreadframeError as exc:
+            assert str(exc).startswith(f"{p}: ")
+            return
+    assert int(corpus.docs["unaccounted_chars"].iloc[0]) == 0

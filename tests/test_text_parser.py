@@ -220,7 +220,10 @@ def test_fixture_damaged_thread_is_kept_and_reported():
     assert c["parent_id"].iloc[2] == c["unit_id"].iloc[1]
     # text after the last link line is kept as a comment, and reported
     assert c["text"].iloc[3].startswith("This comment was cut off")
-    assert sorted(corpus.problems["problem"]) == ["depth_gap", "unterminated"]
+    problems = corpus.problems.set_index("problem")["unit_id"]
+    assert sorted(problems.index) == ["depth_gap", "unterminated"]
+    assert problems["depth_gap"] == c["unit_id"].iloc[0]
+    assert problems["unterminated"] == c["unit_id"].iloc[3]
     _check_invariants(text, corpus)
 
 
@@ -287,6 +290,8 @@ def test_registered_profile_is_detected_and_forced_by_format(tmp_path):
         unregister_profile("examplenews")
     with pytest.warns(UnplacedTextWarning):
         assert threads.read(path).docs["profile"].iloc[0] == "generic"
+    with pytest.raises(threads.FormatError, match="unknown format 'text:examplenews'"):
+        threads.read(path, format="text:examplenews")
 
 
 # ------------------------------------------------------------------ profiles and sniffing
@@ -339,7 +344,8 @@ MARKERS = [
     "cross-posted from: https://example.org/post/1", "[…]", "[...]", "[Corrected broken link.]", "News",
     "(LifeSiteNews) –– text", "WASHINGTON (LifeSiteNews) —", "A headline – LifeSite", "Previous ArticleNext Article",
     "Canadians: Send an urgent message", "Comments (3)", "bob says:", "Reply", "", " ", "\t", "\xa0",
-    "ünïcödé ✓ 中文 🙂", "\u200b", "a [bracketed] word",
+    "ünïcödé ✓ 中文 🙂", "\u200b", "a [bracketed] word", "mary says:", "2 comments", "Share this article",
+    "Example News — x",
 ]
 _line = st.one_of(
     st.sampled_from(MARKERS),
@@ -352,7 +358,9 @@ _documents = st.one_of(
     st.lists(st.tuples(_line, _sep), max_size=40).map(lambda xs: "".join(a + b for a, b in xs)),
     st.text(max_size=300),
 )
-_profiles = st.sampled_from([None, "generic", "techdirt", "lemmy-crosspost", "lifesitenews"])
+# the built-in profiles, plus a header-style comment section (the examplenews fixture)
+_profiles = st.sampled_from([None, "generic", "techdirt", "lemmy-crosspost", "lifesitenews",
+                             load_profile(FIXTURES / "examplenews.yaml")])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -375,3 +383,24 @@ def test_parsing_never_loses_duplicates_or_crashes(text, profile):
     for parent, depth in zip(comments["parent_id"], comments["depth"], strict=True):
         if isinstance(parent, str):
             assert depth_of[parent] == depth - 1
+
+
+def test_real_markup_and_exports_sniff_low_and_parse_as_text_without_loss(shared_data):
+    """The real pages and exports of ../shared/data/threads: the text format
+    leaves them to the markup formats, and forced as text loses nothing."""
+    from threads.decode import decode_text
+
+    files = sorted(p for p in (shared_data / "threads").rglob("*") if p.is_file())
+    markup = [p for p in files if p.suffix in (".html", ".json", ".xml")]
+    assert len(markup) >= 15
+    for p in markup:
+        text = decode_text(p.read_bytes(), p)
+        assert sniff(text[:65536], p.name) <= 0.3, p
+    for p in markup[:6]:
+        text = decode_text(p.read_bytes(), p)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnplacedTextWarning)
+            corpus = parse_text(text, p, "x", profile="generic")
+        assert int(corpus.docs["unaccounted_chars"].iloc[0]) == 0, p
+        assert all(text[s:e] == t for s, e, t in zip(corpus.units["start"], corpus.units["end"],
+                                                    corpus.units["text"], strict=True))

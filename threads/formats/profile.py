@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ..errors import InputError
 from ..schema import FLAGS, ROLES
@@ -162,7 +162,7 @@ class Profile:
 
 
 # ---------------------------------------------------------------------- loading
-def _fail(source: str, problem: str):
+def _fail(source: str, problem: str) -> NoReturn:
     raise ProfileError(source, problem)
 
 
@@ -173,7 +173,6 @@ def _compile(source: str, where: str, pattern: Any, flags: int = 0) -> re.Patter
         return re.compile(pattern, flags)
     except re.error as exc:
         _fail(source, f"{where}: bad regular expression {pattern!r} ({exc})")
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _role(source: str, where: str, role: Any) -> str:
@@ -413,8 +412,14 @@ def register_profile(profile: str | os.PathLike | Mapping | Profile) -> Profile:
 
 
 def unregister_profile(name: str) -> None:
-    """Forget a profile added with :func:`register_profile`."""
+    """Forget a profile added with :func:`register_profile` (and its ``text:<name>`` format)."""
+    from . import _REGISTRY, text
+
     _USER[:] = [p for p in _USER if p.name != name]
+    _REGISTRY.pop(f"text:{name}", None)
+    builtin = next((p for p in builtin_profiles() if p.name == name), None)
+    if builtin is not None:  # a registered profile had shadowed a built-in one
+        text.register_profile_format(builtin)
 
 
 def all_profiles() -> list[Profile]:

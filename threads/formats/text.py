@@ -15,6 +15,7 @@ span just before its terminator line) and the flag ``text_lost``.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections import Counter
@@ -26,7 +27,7 @@ import pandas as pd
 from ..corpus import Corpus
 from ..errors import UnplacedTextWarning
 from . import Format, register
-from .profile import Profile, all_profiles, choose_profile, get_profile
+from .profile import CommentRules, Profile, all_profiles, choose_profile, get_profile
 
 _MARKUP = re.compile(r"\A\s*(?:<(?:!doctype|\?xml|html|head|body|rss|feed|[a-zA-Z][\w:-]*[\s>/])"
                      r"|[\[{]\s*[\"{\[\]}]|[\[{]\s*$)", re.IGNORECASE)
@@ -88,11 +89,6 @@ class _Parser:
         self.hinted: list[_Unit] = []
         self.body_seen = False
         self.title_seen = False
-        # one combined search tells quickly that no line rule applies (the usual case)
-        pats = [r.pattern.pattern for r in profile.lines] + [b.start.pattern for b in profile.blocks] + [
-            r.pattern.pattern for r in profile.prefixes]
-        self.any_rule = _combine(pats)
-        self.any_hint = _combine([h.pattern for h in profile.comment_hints])
 
     # -------------------------------------------------------------- helpers
     def add(self, role: str, line: _Line, start: int | None = None, end: int | None = None,
@@ -119,12 +115,9 @@ class _Parser:
         if comments is not None and comments.start is not None:
             split_at = next((i for i, ln in enumerate(lines) if comments.start.search(ln.text)), len(lines))
         self.article(lines[:split_at])
-        if split_at < len(lines):
+        if comments is not None and split_at < len(lines):
             self.add("boilerplate", lines[split_at])  # the section marker itself
-            self.comment_section(lines[split_at + 1:])
-        elif comments is not None and comments.start is None:
-            # no start marker configured: the section starts at the first comment line
-            self.comment_section([])
+            self.comment_section(comments, lines[split_at + 1:])
         self.flag_inline()
         self.report_hints()
         return self.units, self.problems
@@ -143,17 +136,16 @@ class _Parser:
         while i < len(lines):
             ln = lines[i]
             where_ok = ("head", "article", "anywhere") if not self.body_seen else ("article", "anywhere")
-            unit = None
-            if comments is not None and comments.start is None and self._opens_comments(ln):
-                self.comment_section(lines[i:])
+            if comments is not None and comments.start is None and _opens_comments(comments, ln):
+                # no start marker configured: the section starts at the first comment line
+                self.comment_section(comments, lines[i:])
                 return
-            if self.any_rule is None or self.any_rule.search(ln.text):
-                unit, consumed = self.apply_rules(lines, i, where_ok)
-                if unit is not None:
-                    i += consumed
-                    prev_body = None if unit.role != "body" else unit
-                    prev_no = lines[i - 1].no
-                    continue
+            unit, consumed = self.apply_rules(lines, i, where_ok)
+            if unit is not None:
+                i += consumed
+                prev_body = None if unit.role != "body" else unit
+                prev_no = lines[i - 1].no
+                continue
             if ln.text in repeated:
                 self.add(p.repeated_role, ln)  # type: ignore[arg-type]
                 prev_body = None
@@ -175,13 +167,7 @@ class _Parser:
             i += 1
 
     def _hinted(self, line: str) -> bool:
-        if self.any_hint is not None:
-            return bool(self.any_hint.search(line))
         return any(h.search(line) for h in self.p.comment_hints)
-
-    def _opens_comments(self, ln: _Line) -> bool:
-        c = self.p.comments
-        return bool((c.terminator and c.terminator.search(ln.text)) or (c.header and c.header.search(ln.text)))
 
     def apply_rules(self, lines: list[_Line], i: int, where_ok: tuple[str, ...]) -> tuple[_Unit | None, int]:
         """Try block, line and prefix rules on line ``i``; return the unit and lines consumed."""
@@ -205,14 +191,14 @@ class _Parser:
                 elif r.role == "body":
                     self.body_seen = True
                 return self.add(r.role, ln, flag=r.flag), 1
-        for r in self.p.prefixes:
-            if r.where not in where_ok:
+        for pr in self.p.prefixes:
+            if pr.where not in where_ok:
                 continue
-            m = r.pattern.match(ln.text)
+            m = pr.pattern.match(ln.text)
             if m and m.end() > 0:
                 head = m.group().rstrip()
                 rest = len(ln.text) - len(ln.text[m.end():].lstrip())
-                u = self.add(r.role, ln, end=ln.start + len(head))
+                u = self.add(pr.role, ln, end=ln.start + len(head))
                 if rest < len(ln.text):
                     u = self.add("body", ln, start=ln.start + rest)
                     self.body_seen = True
@@ -220,8 +206,7 @@ class _Parser:
         return None, 0
 
     # -------------------------------------------------------------- comments
-    def comment_section(self, lines: list[_Line]) -> None:
-        c = self.p.comments
+    def comment_section(self, c: CommentRules, lines: list[_Line]) -> None:
         segments: list[dict] = []
         cur: dict = {"header": None, "lines": [], "end": None}
 
@@ -232,13 +217,11 @@ class _Parser:
             cur = {"header": None, "lines": [], "end": None}
 
         rules = [r for r in self.p.lines if r.where in ("comments", "anywhere")]
-        any_chrome = _combine([ch.pattern for ch in c.chrome])
-        any_rule = _combine([r.pattern.pattern for r in rules])
         for ln in lines:
-            if (any_chrome is None or any_chrome.search(ln.text)) and any(ch.search(ln.text) for ch in c.chrome):
+            if any(ch.search(ln.text) for ch in c.chrome) or (c.start is not None and c.start.search(ln.text)):
                 self.add("boilerplate", ln)
                 continue
-            if not cur["lines"] and (any_rule is None or any_rule.search(ln.text)):
+            if not cur["lines"]:
                 rule = next((r for r in rules if r.pattern.search(ln.text)), None)
                 if rule is not None:
                     self.add(rule.role, ln, flag=rule.flag)
@@ -255,21 +238,18 @@ class _Parser:
                 continue
             cur["lines"].append(ln)
         if cur["header"] is not None or cur["lines"]:
+            cur["unterminated"] = c.terminator is not None
             close(None)
-            if c.terminator is not None:
-                last = segments[-1]
-                first = (last["header"] or (last["lines"][0],))[0]
-                self.problem(None, "unterminated",
-                             f"text from line {first.no} to the end has no closing terminator line; kept as a comment")
-        self.build_comments(segments)
+        self.build_comments(c, segments)
 
-    def build_comments(self, segments: list[dict]) -> None:
-        c = self.p.comments
+    def build_comments(self, c: CommentRules, segments: list[dict]) -> None:
         # 1. subjects: "Re: ..." lines, and first lines that a later reply quotes
         n_re = [0] * len(segments)
         has_subject = [False] * len(segments)
         quoted: set[str] = set()
-        truncated: list[str] = []
+        # quotes cut short with "...", by length: checking a line costs at most
+        # one lookup per distinct length, so the pass stays linear in the text
+        truncated: dict[int, set[str]] = {}
         for k in range(len(segments) - 1, -1, -1):
             lines = segments[k]["lines"]
             if not lines:
@@ -282,12 +262,15 @@ class _Parser:
                 quote = _norm(first[m.end():])
                 if quote:
                     if quote.endswith(("...", "…")):
-                        truncated.append(quote.rstrip(".…").rstrip())
+                        cut = quote.rstrip(".…").rstrip()
+                        if len(cut) >= _MIN_TRUNCATED_QUOTE:
+                            truncated.setdefault(len(cut), set()).add(cut)
                     else:
                         quoted.add(quote)
-            elif c.subject_quotes and (_norm(first) in quoted or any(
-                    t and _norm(first).startswith(t) for t in truncated)):
-                has_subject[k] = True
+            elif c.subject_quotes:
+                norm = _norm(first)
+                if norm in quoted or any(norm[:n] in cuts for n, cuts in truncated.items() if n <= len(norm)):
+                    has_subject[k] = True
 
         # 2. units, depth from the Re: count, parent = nearest preceding comment one level up
         last_at_depth: dict[int, int] = {}
@@ -312,8 +295,12 @@ class _Parser:
             if lines:
                 cu = _Unit("comment", lines[0].start, lines[-1].end, lines[0].no, lines[-1].no)
             else:
-                anchor = seg["end"] or (header[0] if header else None)
-                pos = self._empty_position(anchor, used_empty)
+                if seg["end"] is not None:  # just before the terminator line
+                    anchor = seg["end"]
+                    pos = self._empty_position((anchor.start - 1, anchor.end), used_empty)
+                else:  # just after the header line
+                    anchor = header[0]
+                    pos = self._empty_position((anchor.end, anchor.start - 1), used_empty)
                 cu = _Unit("comment", pos, pos, anchor.no, anchor.no, ["text_lost"])
                 cu.note = "text lost"
             cu.subject, cu.author = subject, comment_author
@@ -337,17 +324,27 @@ class _Parser:
                 depth = new_depth
             cu.depth, cu.parent = depth, parent
             self.units.append(cu)
+            if seg.get("unterminated"):
+                first = header[0] if header is not None else seg["lines"][0]
+                self.problem(cu, "unterminated", f"text from line {first.no} to the end has no closing "
+                                                 "terminator line; kept as a comment")
             last_at_depth[depth] = len(self.units) - 1
             last_index[depth] = k
 
-    def _empty_position(self, anchor: _Line, used: set[int]) -> int:
-        """Where a lost comment's empty span sits: the whitespace just before its
-        terminator line (never the start of another unit), else just after it."""
-        before = anchor.start - 1
-        if before >= 0 and self.text[before].isspace() and before not in used:
-            pos = before
-        else:
-            pos = anchor.end
+    def _empty_position(self, candidates: tuple[int, int], used: set[int]) -> int:
+        """Where a lost comment's empty span sits: on whitespace (or the end of the
+        text) next to the line that shows it, where no other unit can start;
+        the first free candidate."""
+        n = len(self.text)
+
+        def free(p: int) -> bool:
+            return 0 <= p <= n and (p == n or self.text[p].isspace()) and p not in used
+
+        pos = next((p for p in candidates if free(p)), None)
+        if pos is None:  # both taken (lost comments on adjacent lines at the very start)
+            pos = max(candidates)
+            while not free(pos) and pos < n:
+                pos += 1
         used.add(pos)
         return pos
 
@@ -374,25 +371,12 @@ class _Parser:
             UnplacedTextWarning, stacklevel=4)
 
 
-_GLOBAL_FLAGS = re.compile(r"\A\(\?([aiLmsux]+)\)")
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+#: a quote cut short ("Re: Yes...") must be this long to mark a subject
+_MIN_TRUNCATED_QUOTE = 10
 
 
-def _combine(patterns: list[str]) -> re.Pattern | None:
-    """One regex that matches where any of ``patterns`` would: a quick
-    "no rule applies" test per line. None when they cannot be combined."""
-    if not patterns:
-        return None
-    parts = []
-    for p in patterns:
-        m = _GLOBAL_FLAGS.match(p)
-        if m:  # "(?i)x" must become "(?i:x)" inside an alternation
-            p = f"(?{m.group(1)}:{p[m.end():]})"
-        parts.append("(?:" + _NAMED_GROUP.sub("(?:", p) + ")")
-    try:
-        return re.compile("|".join(parts))
-    except re.error:
-        return None  # e.g. back-references to named groups: test each rule instead
+def _opens_comments(c: CommentRules, ln: _Line) -> bool:
+    return bool((c.terminator and c.terminator.search(ln.text)) or (c.header and c.header.search(ln.text)))
 
 
 def _norm(s: str) -> str:
@@ -421,7 +405,7 @@ def parse_text(text: str, path: str | Path = "<text>", doc_id: str = "doc",
     prof = get_profile(profile) if isinstance(profile, str) else profile or choose_profile(text)
     parser = _Parser(text, path, doc_id, prof)
     units, problems = parser.parse()
-    fields = dict(parser.doc_fields)
+    fields: dict[str, str | None] = dict(parser.doc_fields)
     title = next((text[u.start:u.end] for u in units if u.role == "title"), None)
     if title is not None and prof.title_clean is not None:
         title = prof.title_clean.sub("", title).strip() or title
@@ -491,13 +475,21 @@ def _parse_format(text: str, path: Path, doc_id: str) -> Corpus:
     return parse_text(text, path, doc_id)
 
 
+def _never(head: str, name: str) -> float:
+    return 0.0  # forced with format="text:<profile>", never detected
+
+
+def _parse_with(prof: Profile, text: str, path: Path, doc_id: str) -> Corpus:
+    return parse_text(text, path, doc_id, profile=prof)
+
+
 def register_profile_format(prof: Profile) -> Format:
     """Register ``text:<profile>``, which forces that profile (never detected on its own)."""
     return register(Format(
         name=f"text:{prof.name}",
         description=f"plain-text scrape read with the {prof.name!r} profile: {prof.description}",
-        sniff=lambda head, name: 0.0,
-        parse=lambda text, path, doc_id, _p=prof: parse_text(text, path, doc_id, profile=_p),
+        sniff=_never,
+        parse=functools.partial(_parse_with, prof),
         extensions=(".txt",),
     ))
 
