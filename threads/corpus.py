@@ -163,7 +163,8 @@ class Corpus:
         if parent_id is None:
             out["parent_id"] = pd.NA
         else:
-            out["parent_id"] = out["parent_id"].astype("str").replace("", pd.NA)
+            parents = out["parent_id"].astype("str")
+            out["parent_id"] = parents.where(parents != "")
         bad_roles = sorted(set(out["role"].dropna().astype(str)) - set(ROLES))
         if bad_roles or out["role"].isna().any():
             raise CorpusError(f"from_pandas: unknown role(s) {bad_roles or ['<empty>']}; roles are {', '.join(ROLES)}")

@@ -8,7 +8,7 @@ quarantined (flagged in the ``flags`` column and listed in
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 
 class ThreadframeError(ValueError):
@@ -18,7 +18,7 @@ class ThreadframeError(ValueError):
 class InputError(ThreadframeError):
     """A file or table that cannot be read: names the source and the problem."""
 
-    def __init__(self, source: str | Path | None, problem: str):
+    def __init__(self, source: str | os.PathLike | None, problem: str):
         self.source = None if source is None else str(source)
         self.problem = problem
         super().__init__(f"{self.source}: {problem}" if self.source else problem)

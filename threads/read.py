@@ -28,6 +28,12 @@ def make_doc_id(path: Path) -> str:
     return _ID_UNSAFE.sub("-", path.stem).strip("-") or "doc"
 
 
+def _skip(skipped: list[dict], path: Path, exc: InputError) -> None:
+    skipped.append({"source_path": str(path), "doc_id": pd.NA, "unit_id": pd.NA,
+                    "problem": "skipped", "detail": exc.problem})
+    warnings.warn(f"skipped {path}: {exc.problem}", SkippedFileWarning, stacklevel=3)
+
+
 def detect_format(text: str, path: str | os.PathLike = "") -> Format:
     """The registered format most confident that ``text`` is its kind."""
     head = text[:SNIFF_CHARS]
@@ -52,10 +58,9 @@ def read(
     an error naming it; inside a folder, bad files are skipped with a warning
     and listed in ``corpus.problems``.
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    paths = [Path(p) for p in paths]
-    if not paths:
+    given = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    path_list = [Path(p) for p in given]
+    if not path_list:
         raise InputError(None, "read: no paths given")
     fmt = None
     if format is not None:
@@ -64,7 +69,7 @@ def read(
             raise FormatError(None, f"unknown format {format!r}; known: {', '.join(sorted(registry()))}")
 
     jobs: list[tuple[Path, bool]] = []  # (file, came from a folder)
-    for p in paths:
+    for p in path_list:
         if p.is_dir():
             files = sorted(f for f in p.rglob("*") if f.is_file() and not any(
                 part.startswith(".") for part in f.relative_to(p).parts))
@@ -79,6 +84,7 @@ def read(
     seen_ids: dict[str, int] = {}
     corpora: list[Corpus] = []
     skipped: list[dict] = []
+    pending: list[tuple[Format, str, Path, bool]] = []  # files merged into others (options["merge"])
     iterator = jobs
     if progress:
         from tqdm.auto import tqdm
@@ -93,6 +99,9 @@ def read(
         try:
             text = decode_text(read_bytes(path, max_bytes), path)
             f = fmt or detect_format(text, path)
+            if f.options.get("merge"):  # e.g. Reddit morechildren: merged into its thread below
+                pending.append((f, text, path, in_folder))
+                continue
             corpora.append(f.parse(text, path, doc_id))
         except InputError as exc:
             if not in_folder:
@@ -100,8 +109,26 @@ def read(
             skipped.append({"source_path": str(path), "doc_id": pd.NA, "unit_id": pd.NA,
                             "problem": "skipped", "detail": exc.problem})
             warnings.warn(f"skipped {path}: {exc.problem}", SkippedFileWarning, stacklevel=2)
+    if pending and corpora:
+        merged = concat(corpora)
+        for f, text, path, in_folder in pending:
+            try:
+                merged = f.options["merge"](merged, text, path)
+            except InputError as exc:
+                if not in_folder:
+                    raise
+                _skip(skipped, path, exc)
+        corpora = [merged]
+    elif pending:  # nothing to merge into: each format's parse explains what to do
+        for f, text, path, in_folder in pending:
+            try:
+                corpora.append(f.parse(text, path, make_doc_id(path)))
+            except InputError as exc:
+                if not in_folder:
+                    raise
+                _skip(skipped, path, exc)
     if not corpora:
-        raise InputError(paths[0] if len(paths) == 1 else None,
+        raise InputError(path_list[0] if len(path_list) == 1 else None,
                          f"no readable files ({len(skipped)} skipped: "
                          + "; ".join(f"{s['source_path']}: {s['detail']}" for s in skipped[:5]) + ")")
     corpus = concat(corpora)

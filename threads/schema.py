@@ -66,5 +66,6 @@ FLAGS = {
     "removed": "removed by moderators; kept as a placeholder",
     "spam": "marked as spam on the platform",
     "more_stub": "stands for replies the export did not include",
+    "unapproved": "held for moderation on the platform (not published)",
     "editorial": "an editorial insertion such as [...] or [Corrected broken link.]",
 }

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 #: Modules that register formats, imported on first use (no work at import time).
 FORMAT_MODULES = ("text",)
 
+#: Structured platform exports (docs/formats-platforms.md); added on their own line to merge cleanly.
+FORMAT_MODULES += ("reddit", "hackernews_json", "disqus", "discourse", "lemmy", "wxr", "tabular", "json_unknown")  # type: ignore[assignment]
+
 
 @dataclass(frozen=True)
 class Format:
