@@ -15,6 +15,14 @@ from threads.schema import CONTENT_ROLES
 NONE_CATEGORY = "none"
 
 
+def in_values(series: pd.Series, values) -> np.ndarray:
+    """``series.isin(values)`` as a bool array, through a hash index: pandas'
+    ``isin`` on Arrow strings walks ``values`` in Python, which is slow when
+    ``values`` is a column of hundreds of thousands of ids."""
+    index = pd.Index(pd.unique(pd.Series(values).to_numpy(dtype=object)))
+    return index.get_indexer(series.to_numpy(dtype=object)) >= 0
+
+
 def as_list(value) -> list:
     if value is None:
         return []
@@ -76,8 +84,12 @@ def tags_table(tags, what: str = "tags") -> pd.DataFrame:
     out["category"] = out["category"].astype("str")
     if out.duplicated(["unit_id", "category"]).any():
         row = out[out.duplicated(["unit_id", "category"])].iloc[0]
+        hint = ""
+        if "source" in tags.columns and tags["source"].nunique() > 1:
+            hint = (f"; the table mixes sources {sorted(tags['source'].dropna().unique())}: "
+                    "compare one at a time (filter on 'source')")
         raise ThreadframeError(
-            f"{what}: unit {row['unit_id']!r} has more than one row for category {row['category']!r}")
+            f"{what}: unit {row['unit_id']!r} has more than one row for category {row['category']!r}{hint}")
     return out.reset_index(drop=True)
 
 
@@ -96,7 +108,7 @@ def stance_as_tags(stance: pd.DataFrame, what: str = "stance") -> pd.DataFrame:
 
 def categories_in(tags: pd.DataFrame, categories=None) -> list[str]:
     """Categories to report, in the order given (or first appearance in ``tags``)."""
-    present = list(dict.fromkeys(tags["category"]))
+    present = [str(c) for c in pd.unique(tags["category"])]
     if categories is None:
         return present
     categories = as_list(categories)
@@ -116,7 +128,7 @@ def thread_root(units: pd.DataFrame) -> pd.Series:
     ids = units["unit_id"].astype("str")
     parent = units["parent_id"] if "parent_id" in units.columns else pd.Series(pd.NA, index=units.index)
     parent_of = dict(zip(ids, parent.astype("str").where(parent.notna(), None), strict=True))
-    root = {}
+    root: dict[str, str] = {}
     for uid in ids:
         seen = [uid]
         cur = uid
@@ -173,7 +185,7 @@ def tagged_units(tags, units, by, *, roles=CONTENT_ROLES, categories=None,
         raise ThreadframeError(
             f"by={missing_by}: not a column of the units (or docs) table; columns are {list(u.columns)}")
     u = u.assign(_cluster=cluster_ids(u, cluster))
-    untagged = ~u["unit_id"].isin(t["unit_id"])
+    untagged = ~in_values(u["unit_id"], t["unit_id"])
     if untagged.any():
         warnings.warn(
             f"{int(untagged.sum())} unit(s) have no tags and are left out of the comparison "

@@ -89,7 +89,7 @@ def align_versions(
     *,
     versions=None,
     shared_threshold: float = 0.8,
-    paraphrase_threshold: float = 0.3,
+    paraphrase_threshold: float = 0.25,
     method: str = "hungarian",
     analyzer: str = "char_wb",
     ngram_range: tuple[int, int] = (3, 5),
@@ -133,7 +133,10 @@ def align_versions(
     for a, b in permutations(names, 2):
         ia, ib = index[a], index[b]
         sim = (X[ia] @ X[ib].T).toarray()
-        matched = {r: c for r, c in _match(sim, method) if sim[r, c] >= paraphrase_threshold}
+        # only pairs above the threshold compete: a weak pair must not pull a
+        # sentence away from its real counterpart to raise the total
+        eligible = np.where(sim >= paraphrase_threshold, sim, 0.0)
+        matched = {r: c for r, c in _match(eligible, method) if sim[r, c] >= paraphrase_threshold}
         used = set(matched.values())
         for r, i in enumerate(ia):
             c = matched.get(r)
@@ -149,8 +152,8 @@ def align_versions(
                              s.at[j, "text"]))
     out = pd.DataFrame(rows, columns=["version", "reference", "unit_id", "status", "match_id",
                                       "similarity", "text"])
-    for c in ("version", "reference", "unit_id", "status", "match_id", "text"):
-        out[c] = out[c].astype("str")
+    for name in ("version", "reference", "unit_id", "status", "match_id", "text"):
+        out[name] = out[name].astype("str")
     return out
 
 

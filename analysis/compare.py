@@ -306,11 +306,12 @@ def compare_groups(
     """
     if test not in ("auto", "chi2", "fisher", "permutation"):
         raise ThreadframeError(f"test={test!r}: use 'auto', 'chi2', 'fisher' or 'permutation'")
-    by = as_list(by)
-    if len(by) != 1:
+    by_cols = as_list(by)
+    if len(by_cols) != 1:
         raise ThreadframeError("compare_groups: give one grouping column (combine columns first)")
-    joined, by, cats = tagged_units(tags, units, by, roles=roles, categories=categories, cluster=cluster)
-    col = by[0]
+    joined, by_cols, cats = tagged_units(tags, units, by_cols, roles=roles, categories=categories,
+                                         cluster=cluster)
+    col = by_cols[0]
     joined = joined[joined[col].notna()]
     groups = sorted(joined[col].astype("str").unique())
     if len(groups) < 2:

@@ -43,25 +43,13 @@ class DemoResult:
         return self.out / "report.md"
 
 
-#: Outlets of the sample documents (from the seeds' README), used where the
-#: parsed metadata has none, so figures are labelled by outlet, not by file.
-SAMPLE_OUTLETS = {
-    "000_8d93e37a3b0a0ab2": "UCA News (Lemmy)",
-    "001_b0922853efc496c7": "AFP",
-    "002_8d1a24b832df77bf": "LifeSiteNews",
-    "003_8d59e36bd4ab806e": "Aggregator",
-    "004_5000835c1164458e": "Techdirt",
-}
-
-
 def _labelled(corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(docs, units) with an ``outlet`` label for every document joined onto
-    the units: the metadata's outlet, else the known sample outlet, else the
-    doc_id. Units whose text was lost in the scrape are flagged ``analysed =
-    False``: they stay in reply trees but carry no tags."""
+    """(docs, units) with an ``outlet`` label for every document (its doc_id
+    where the metadata has none) joined onto the units. Units whose text was
+    lost in the scrape are flagged ``analysed = False``: they stay in reply
+    trees but carry no tags."""
     docs = corpus.docs.copy()
-    fallback = docs["doc_id"].map(SAMPLE_OUTLETS).fillna(docs["doc_id"])
-    docs["outlet"] = docs["outlet"].fillna(fallback).astype("str")
+    docs["outlet"] = docs["outlet"].fillna(docs["doc_id"]).astype("str")
     units = corpus.units.merge(docs[["doc_id", "outlet"]], on="doc_id", how="left")
     lost = units["flags"].fillna("").str.contains("text_lost", regex=False)
     units["analysed"] = ~lost & units["text"].fillna("").str.strip().ne("")
@@ -296,10 +284,17 @@ def _story(run: _Run, state: dict) -> None:
                "Each cell: the share of the reference version's sentences (column) that the version "
                "(row) carries, shared near-identically or paraphrased; in brackets the near-identical "
                "share alone. Sentences matched by TF-IDF character n-gram cosine similarity and a "
-               "one-to-one (Hungarian) assignment; >= 0.8 shared, >= 0.3 paraphrased.")
+               "one-to-one (Hungarian) assignment; >= 0.8 shared, >= 0.25 paraphrased.")
 
 
 # ---------------------------------------------------------------------- report
+def _frame_shares(frames: pd.DataFrame, statuses, cats) -> pd.Series:
+    """Share of sentences carrying each category among rows of the given statuses."""
+    g = frames[frames["status"].isin(statuses)].groupby("category")[["n_present", "n_sentences"]].sum()
+    g = g[g["n_sentences"] > 0]
+    return (g["n_present"] / g["n_sentences"]).reindex(cats)
+
+
 def _report(run: _Run, state: dict) -> None:
     docs, units, cats = state["docs"], state["units"], state["categories"]
     content = units[units["role"].isin(CONTENT_ROLES)]
@@ -375,7 +370,7 @@ def _report(run: _Run, state: dict) -> None:
                          f"{r['n_transitions']}/{r['n_from']} times ({_pct(r['share'])}; base rate "
                          f"{_pct(r['base_rate'])}, lift {r['lift']:.1f}).")
         n_w = int(ans["n_replies"].iloc[0]) if ans is not None and len(ans) else 0
-        if n_w:
+        if ans is not None and n_w:
             top = ans[ans["n_parent"] > 0].sort_values(["n_parent", "parent_category"],
                                                        ascending=[False, True])
             answered = ", ".join(f"{r['parent_category']} {r['n_parent']}/{n_w}" for _, r in top.iterrows())
@@ -407,30 +402,30 @@ def _report(run: _Run, state: dict) -> None:
                      f"{best['reference']}'s sentences near-identically ({_pct(best['share_kept'])} "
                      "with paraphrases).")
         fr = story["frames"]
+        kept_mean = m.groupby("version")["share_kept"].mean()
+        lines += ["", "Selection and salience: for each version, the frame most over-represented in "
+                  "the material it adds (its sentences another version lacks) and in the material it "
+                  "leaves out (other versions' sentences it lacks), each against the sentences it "
+                  "shares; counted over all pairs of versions.", "",
+                  "| version | sentences | keeps of the others (mean) | adds most | leaves out most |",
+                  "| --- | ---: | ---: | --- | --- |"]
         for version, g in fr.groupby("version"):
-            added = g[g["status"] == "added"].groupby("category")[["n_present", "n_sentences"]].sum()
-            kept = g[g["status"].isin(["shared", "paraphrased"])].groupby("category")[
-                ["n_present", "n_sentences"]].sum()
-            if added.empty or kept.empty:
-                continue
-            diff = (added["n_present"] / added["n_sentences"]
-                    - kept["n_present"] / kept["n_sentences"]).reindex(cats).dropna()
-            if diff.empty:
-                continue
-            c = diff.idxmax()
-            if diff.max() <= 0:
-                lines.append(f"- {version}: no frame is more frequent in the material other versions "
-                             "lack than in what it shares with them.")
-                continue
-            lines.append(
-                f"- {version}: of its sentences that another version lacks ({int(added['n_sentences'].max())} "
-                f"sentence-comparisons), {_pct(added.at[c, 'n_present'] / added.at[c, 'n_sentences'])} "
-                f"carry {c}, against {_pct(kept.at[c, 'n_present'] / kept.at[c, 'n_sentences'])} of the "
-                "sentences it shares with the others: the frame its own material adds most.")
-        kept = m.groupby("version")["share_kept"].mean().sort_values()
-        lines.append(f"- Least of the others carried: {kept.index[0]} (on average "
-                     f"{_pct(kept.iloc[0])} of another version's sentences); most: {kept.index[-1]} "
-                     f"({_pct(kept.iloc[-1])}).")
+            kept = _frame_shares(g, ("shared", "paraphrased"), cats)
+            cells = []
+            for status in ("added", "omitted"):
+                other = _frame_shares(g, (status,), cats)
+                diff = (other - kept).dropna()
+                if diff.empty or diff.max() <= 0:
+                    cells.append("no frame more than in what it shares")
+                    continue
+                c = str(diff.idxmax())
+                cells.append(f"{c} ({_pct(other[c])} against {_pct(kept[c])})")
+            lines.append(f"| {version} | {story['n_sentences'][version]} | "
+                         f"{_pct(kept_mean[version])} | {cells[0]} | {cells[1]} |")
+        lines += ["", f"The version that carries least of the others: {kept_mean.idxmin()} "
+                  f"({_pct(kept_mean.min())} on average); most: {kept_mean.idxmax()} "
+                  f"({_pct(kept_mean.max())}). One-to-one matching counts a summary's condensed "
+                  "sentences once, so a summary's shares are lower bounds."]
         lines.append("")
     if run.result.skipped:
         lines += ["## Skipped steps", ""] + [f"- {k}: {v}" for k, v in run.result.skipped.items()] + [""]

@@ -121,7 +121,7 @@ def plot_prevalence(
         ax.set_xlabel("share of units")
         ax.tick_params(axis="y", length=0)
         _row_rules(ax, len(cats))
-        longest = max(len(h.get_label()) for h in handles)
+        longest = max(len(str(h.get_label())) for h in handles)
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14),
                   ncol=2 if longest <= 24 else 1, handletextpad=0.3, columnspacing=1.0)
     return fig
@@ -221,7 +221,9 @@ def tree_layout(units, doc_id: str | None = None, *, include_article: bool = Tru
         children.setdefault(parent[i], []).append(i)
     tops = children.get(root if include_article else None, [])
     start = [root] if include_article else tops
-    x, y, next_row = {}, {}, 0
+    x: dict[str, float] = {}
+    y: dict[str, float] = {}
+    next_row = 0
     # iterative depth-first walk: a node is placed after all its children
     stack = [(n, 0 if include_article else 1, False) for n in reversed(start)]
     while stack:
@@ -283,7 +285,7 @@ def plot_reply_tree(
     # the article: its most frequent frame (ties: codebook order)
     label[lay["unit_id"].to_numpy() == root] = art_counts.idxmax() if art_counts.max() > 0 else None
     tagged = lay["unit_id"].isin(set(t["unit_id"])).to_numpy() | (lay["unit_id"].to_numpy() == root)
-    label = pd.Series(label, index=lay.index).fillna(NONE_CATEGORY)
+    label = pd.Series(label, index=lay.index).fillna(NONE_CATEGORY).to_numpy(dtype=object)
     marked_ids = set(t.loc[(t["category"] == marked) & t["present"], "unit_id"])
     is_marked = lay["unit_id"].isin(marked_ids).to_numpy()
     cats = [c for c in _order(t["category"], categories) if c != marked] + [NONE_CATEGORY]
@@ -335,6 +337,9 @@ def plot_reply_tree(
 
 # ------------------------------------------------------------------ heatmaps
 def _annotated_heatmap(ax, values, text, rows, cols, cmap, norm, label):
+    import matplotlib as mpl
+
+    cmap = mpl.colormaps[cmap].with_extremes(bad="#F0F0F0")  # empty cells: light grey
     im = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto")
     for (i, j), s in np.ndenumerate(text):
         if s:
@@ -366,23 +371,19 @@ def plot_transitions(trans: pd.DataFrame, *, value: str = "share", categories=No
     cats = _order(trans["from_category"], categories)
     answered = trans.groupby("from_category")["n_from"].max()
     rows = [c for c in cats if answered.get(c, 0) > 0]  # a frame no one replied to: no row
-    grid = trans.pivot(index="from_category", columns="to_category", values=value).reindex(
-        index=rows, columns=cats)
-    n_t = trans.pivot(index="from_category", columns="to_category", values="n_transitions").reindex(
-        index=rows, columns=cats)
-    n_f = trans.pivot(index="from_category", columns="to_category", values="n_from").reindex(
-        index=rows, columns=cats)
-    share = trans.pivot(index="from_category", columns="to_category", values="share").reindex(
-        index=rows, columns=cats)
+    def cells(column: str) -> np.ndarray:
+        wide = trans.pivot(index="from_category", columns="to_category", values=column)
+        return wide.reindex(index=rows, columns=cats).to_numpy(dtype=float)
+
+    grid, n_t, n_f, share = cells(value), cells("n_transitions"), cells("n_from"), cells("share")
     text = np.empty(grid.shape, dtype=object)
-    for (i, j), _ in np.ndenumerate(text):
-        nf = n_f.iat[i, j]
-        text[i, j] = "" if not nf else f"{share.iat[i, j]:.0%}\n{int(n_t.iat[i, j])}/{int(nf)}"
+    for (i, j), nf in np.ndenumerate(n_f):
+        text[i, j] = "" if not nf > 0 else f"{share[i, j]:.0%}\n{int(n_t[i, j])}/{int(nf)}"
     from matplotlib import colors as mcolors
 
     with house_style(rc):
         fig, ax = _axes(ax, figure_size("column", 0.3 * len(rows) + 1.3))
-        vals = grid.to_numpy(float)
+        vals = grid
         if value == "share":
             norm, cmap, label = mcolors.Normalize(0, 1), "cividis", "share of replies"
         else:
@@ -406,20 +407,19 @@ def plot_alignment_matrix(matrix: pd.DataFrame, *, value: str = "share_kept", ve
     require_columns(matrix, ["version", "reference", "share_kept", "share_shared"],
                     "plot_alignment_matrix: table")
     names = _order(sorted(set(matrix["version"]) | set(matrix["reference"])), versions)
-    grid = matrix.pivot(index="version", columns="reference", values=value).reindex(index=names, columns=names)
-    kept = matrix.pivot(index="version", columns="reference", values="share_kept").reindex(
-        index=names, columns=names)
-    shared = matrix.pivot(index="version", columns="reference", values="share_shared").reindex(
-        index=names, columns=names)
+    def cells(column: str) -> np.ndarray:
+        wide = matrix.pivot(index="version", columns="reference", values=column)
+        return wide.reindex(index=names, columns=names).to_numpy(dtype=float)
+
+    grid, kept, shared = cells(value), cells("share_kept"), cells("share_shared")
     text = np.empty(grid.shape, dtype=object)
-    for (i, j), _ in np.ndenumerate(text):
-        k = kept.iat[i, j]
-        text[i, j] = "" if pd.isna(k) else f"{k:.0%}\n({shared.iat[i, j]:.0%})"
+    for (i, j), k in np.ndenumerate(kept):
+        text[i, j] = "" if np.isnan(k) else f"{k:.0%}\n({shared[i, j]:.0%})"
     from matplotlib import colors as mcolors
 
     with house_style(rc):
         fig, ax = _axes(ax, figure_size("column", 2.9))
-        _annotated_heatmap(ax, grid.to_numpy(float), text, names, names, "cividis",
+        _annotated_heatmap(ax, grid, text, names, names, "cividis",
                            mcolors.Normalize(0, 1),
                            "share of reference kept" if value == "share_kept" else "share shared")
         ax.set_ylabel("version")

@@ -23,7 +23,14 @@ import pandas as pd
 from threads.errors import ThreadframeError
 from threads.schema import CONTENT_ROLES
 
-from ._tables import NONE_CATEGORY, categories_in, require_columns, tags_table, units_table
+from ._tables import (
+    NONE_CATEGORY,
+    categories_in,
+    in_values,
+    require_columns,
+    tags_table,
+    units_table,
+)
 from .compare import prevalence
 
 __all__ = ["answered_by", "article_vs_comments", "frames_by_depth", "reply_edges", "transitions"]
@@ -45,15 +52,17 @@ def reply_edges(units, *, include_article: bool = False, roles=CONTENT_ROLES) ->
     u = units_table(units, roles)
     require_columns(u, ["parent_id", "role"], "reply_edges: units")
     comments = u[u["role"] == "comment"]
-    known = set(u["unit_id"])
     has_parent = comments["parent_id"].notna()
-    edges = comments[has_parent & comments["parent_id"].isin(known)][["doc_id", "parent_id", "unit_id"]]
+    edges = comments[has_parent & in_values(comments["parent_id"], u["unit_id"])][
+        ["doc_id", "parent_id", "unit_id"]]
     if include_article:
         top = comments[~has_parent]
         art = top[["doc_id", "unit_id"]].assign(parent_id=top["doc_id"].map(_article_id))
         edges = pd.concat([edges, art[["doc_id", "parent_id", "unit_id"]]], ignore_index=True)
-    depth = u.set_index("unit_id")["depth"] if "depth" in u.columns else None
-    edges = edges.assign(depth=edges["unit_id"].map(depth) if depth is not None else pd.NA)
+    if "depth" in u.columns:
+        edges = edges.assign(depth=edges["unit_id"].map(u.set_index("unit_id")["depth"]))
+    else:
+        edges = edges.assign(depth=pd.Series(pd.NA, index=edges.index, dtype="Int64"))
     return edges.sort_values(["doc_id", "unit_id"], kind="stable").reset_index(drop=True)
 
 
@@ -79,7 +88,7 @@ def _category_matrix(tags, units, categories, include_article, include_none, rol
 def _edge_matrices(tags, units, categories, include_article, include_none, roles):
     edges = reply_edges(units, include_article=include_article, roles=roles)
     wide, cats = _category_matrix(tags, units, categories, include_article, include_none, roles)
-    edges = edges[edges["parent_id"].isin(wide.index) & edges["unit_id"].isin(wide.index)]
+    edges = edges[in_values(edges["parent_id"], wide.index) & in_values(edges["unit_id"], wide.index)]
     if edges.empty:
         raise ThreadframeError("no reply edges between tagged units (are there replies, and tags for them?)")
     parent = wide.loc[edges["parent_id"]].to_numpy(dtype=float)

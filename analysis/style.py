@@ -126,5 +126,13 @@ def category_colors(categories: Iterable[str], colors: Mapping[str, str] | None 
 
 def figure_size(width: float | str = "column", height: float | None = None, aspect: float = 0.75):
     """(width, height) in inches: ``"column"`` (3.5 in), ``"page"`` (7 in) or a number."""
-    w = {"column": COLUMN_WIDTH, "page": PAGE_WIDTH}.get(width, width) if isinstance(width, str) else width
-    return (float(w), float(height if height is not None else w * aspect))
+    if isinstance(width, str):
+        widths = {"column": COLUMN_WIDTH, "page": PAGE_WIDTH}
+        if width not in widths:
+            from threads.errors import ThreadframeError
+
+            raise ThreadframeError(f"figure_size: width {width!r}: use 'column', 'page' or inches")
+        w = widths[width]
+    else:
+        w = float(width)
+    return (w, float(height if height is not None else w * aspect))

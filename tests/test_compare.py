@@ -190,6 +190,32 @@ def test_permutation_test_agrees_with_chi_square_for_independent_units():
     assert abs(perm["p_value"] - chi["p_value"]) < 0.03
 
 
+def test_cluster_permutation_respects_clustering():
+    """Five documents of 20 units per outlet; every unit of a document shares
+    its frame. A: 3 of 5 documents carry it, B: 2 of 5. Unit-level chi-square
+    sees 60/100 against 40/100; permuting whole documents sees 3 against 2."""
+    unit_rows, tag_rows = [], []
+    for g, carriers in (("A", 3), ("B", 2)):
+        for d in range(5):
+            for i in range(20):
+                uid = f"{g}{d}-{i}"
+                unit_rows.append({"unit_id": uid, "doc_id": f"{g}{d}", "role": "body", "outlet": g})
+                tag_rows.append({"unit_id": uid, "category": "security", "present": d < carriers})
+    tags, units = pd.DataFrame(tag_rows), pd.DataFrame(unit_rows)
+    chi = compare_groups(tags, units, by="outlet", test="chi2").iloc[0]
+    perm = compare_groups(tags, units, by="outlet", test="permutation", cluster="doc", n_perm=2000).iloc[0]
+    assert chi["p_value"] < 0.01
+    assert perm["test"] == "permutation (cluster)"
+    assert perm["p_value"] > 0.3  # 252 ways to split ten documents: a 3-2 split is unremarkable
+
+
+def test_mixed_sources_are_named():
+    tags, units = make_tables({"A": [1, 0], "B": [0, 1]})
+    both = pd.concat([tags.assign(source="codebook:surveillance"), tags.assign(source="model:frames")])
+    with pytest.raises(ThreadframeError, match="filter on 'source'"):
+        prevalence(both, units, by="outlet")
+
+
 def test_multiple_comparison_corrections():
     p = np.array([0.01, 0.04, 0.03, 0.005])
     # Holm by hand: sorted 0.005*4, 0.01*3, 0.03*2, 0.04*1 -> running max
