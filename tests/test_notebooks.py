@@ -205,3 +205,9 @@ def test_shipped_coding_sheets_cover_the_sample_that_04_draws():
                         keep_default_na=False).set_index("unit_id")
     changed = [u for u in texts.index if sheet.loc[u, "text"] != texts[u]]
     assert not changed, f"units whose text changed since they were coded: {changed}"
+
+
+def test_every_notebook_is_described_in_the_docs():
+    page = (ROOT / "docs" / "notebooks.md").read_text(encoding="utf-8")
+    missing = [p.stem for p in NOTEBOOK_PATHS if f"`{p.stem}`" not in page]
+    assert not missing, f"docs/notebooks.md does not describe {missing}"
