@@ -447,11 +447,13 @@ new_result.tags["source"].unique().tolist()
 #    about the environment, so the tags on "authorities could monitor for
 #    illicit activity" stay. A coded sample (notebook 04) is how to check a
 #    change without reading everything: precision and recall before and after.
-# 2. The faith frame finds the LifeSiteNews and UCA News paragraphs about
-#    Muslim minorities and faith communities; most of them also carry
-#    rights, which is expected (a unit can carry several frames). Whether
-#    "Muslim minorities in Xinjiang" is a faith frame or a rights frame is
-#    exactly the kind of disagreement to settle in the definition.
+# 2. The faith frame finds the paragraphs on Uyghurs and other Muslim
+#    minorities (AFP, LifeSiteNews, UCA News), the report on the repression
+#    of faith communities, cameras in houses of worship, and a Techdirt
+#    comment on profiling by religion. Most of them also carry rights, which
+#    is expected (a unit can carry several frames). Whether "Muslim
+#    minorities in Xinjiang" is a faith frame or a rights frame is exactly
+#    the kind of disagreement to settle in the definition.
 # 3. Dictionaries see words, not meaning: sarcasm ("great, more cameras"),
 #    frames built by omission or by the choice of sources, and negation ("this
 #    is not about security") all escape them.
