@@ -13,11 +13,51 @@ __version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
     # --- codebooks and tagging (issue: tagger) ---
+    "Codebook": "codebook:Codebook",
+    "CodebookError": "codebook:CodebookError",
+    "load_codebook": "codebook:load_codebook",
+    "parse_codebook": "codebook:parse_codebook",
+    "tag": "tagging:tag",
+    "tag_batches": "tagging:tag_batches",
+    "TagResult": "tagging:TagResult",
+    "TaggingError": "tagging:TaggingError",
+    "document_stance": "tagging:document_stance",
+    "cue_counts": "tagging:cue_counts",
+    "CueFeatures": "tagging:CueFeatures",
+    "explain": "display:explain",
+    "split_sentences": "sentences:split_sentences",
     # --- whataboutism rules (issue: tagger) ---
+    "whataboutism_features": "whataboutism:rule_features",
+    "is_whataboutism": "whataboutism:is_whataboutism",
     # --- coding, reliability, supervised models (issue: validation) ---
     # --- comparison, terms, reply trees, alignment (issue: compare) ---
+    "prevalence": "compare:prevalence",
+    "compare_groups": "compare:compare_groups",
+    "adjust_pvalues": "compare:adjust_pvalues",
+    "wilson_interval": "compare:wilson_interval",
+    "distinctive_terms": "terms:distinctive_terms",
+    "tokenize": "terms:tokenize",
+    "reply_edges": "replies:reply_edges",
+    "transitions": "replies:transitions",
+    "answered_by": "replies:answered_by",
+    "frames_by_depth": "replies:frames_by_depth",
+    "article_vs_comments": "replies:article_vs_comments",
+    "story_sentences": "alignment:story_sentences",
+    "align_versions": "alignment:align_versions",
+    "alignment_matrix": "alignment:alignment_matrix",
+    "change_frames": "alignment:change_frames",
     # --- figures and style (issue: compare) ---
+    "house_style": "style:house_style",
+    "save_figure": "figures:save_figure",
+    "plot_prevalence": "plots:plot_prevalence",
+    "plot_article_vs_comments": "plots:plot_article_vs_comments",
+    "plot_reply_tree": "plots:plot_reply_tree",
+    "plot_transitions": "plots:plot_transitions",
+    "plot_distinctive_terms": "plots:plot_distinctive_terms",
+    "plot_alignment_matrix": "plots:plot_alignment_matrix",
+    "tree_layout": "plots:tree_layout",
     # --- demo (issue: compare) ---
+    "run_demo": "demo:run_demo",
 }
 
 

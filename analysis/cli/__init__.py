@@ -9,7 +9,7 @@ import importlib
 import sys
 import warnings
 
-COMMANDS = ("parse",)
+COMMANDS = ("parse", "tag", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

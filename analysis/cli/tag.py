@@ -1,0 +1,72 @@
+"""``threadframe tag DIR --codebook NAME --out DIR2``"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("tag", help="tag a parsed corpus with a codebook (frames, stance, evidence)",
+                       description="Read a corpus directory (threadframe parse --out DIR) and write "
+                                   "tags, evidence and stance tables as Parquet.")
+    p.add_argument("corpus", help="corpus directory written by `threadframe parse`")
+    p.add_argument("--codebook", default="surveillance",
+                   help="built-in codebook name (surveillance, policy-frames) or a YAML file "
+                        "(default: surveillance)")
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--level", default="unit", choices=("unit", "sentence"),
+                   help="tag whole units or their sentences (default: unit)")
+    p.add_argument("--roles", default="title,body,comment",
+                   help="comma-separated roles to tag (default: title,body,comment)")
+    p.add_argument("--batch-size", type=int, default=5000, help="units matched at once (default: 5000)")
+    p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import threads
+    from analysis.codebook import load_codebook
+    from analysis.tagging import TaggingError, tag_batches
+
+    corpus = threads.read_corpus(args.corpus)
+    codebook = load_codebook(args.codebook)
+    roles = [r.strip() for r in args.roles.split(",") if r.strip()]
+    unknown = sorted(set(roles) - set(threads.ROLES))
+    if unknown:
+        raise TaggingError(f"--roles: unknown role(s) {', '.join(unknown)}; roles are {', '.join(threads.ROLES)}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    names = ("tags", "evidence", "stance", "stance_evidence")
+    writers: dict[str, pq.ParquetWriter] = {}
+    counts = dict.fromkeys(names, 0)
+    meta = {b"threadframe_codebook": f"{codebook.name}@{codebook.version}".encode(),
+            b"threadframe_level": args.level.encode()}
+    try:
+        # stream batch by batch so memory does not grow with the corpus
+        for part in tag_batches(corpus, codebook, args.level, roles=roles,
+                                batch_size=args.batch_size, progress=not args.no_progress):
+            for name in names:
+                table = pa.Table.from_pandas(getattr(part, name), preserve_index=False)
+                if name not in writers:
+                    schema = table.schema.with_metadata({**(table.schema.metadata or {}), **meta})
+                    writers[name] = pq.ParquetWriter(out / f"{name}.parquet", schema)
+                writers[name].write_table(table.cast(writers[name].schema))
+                counts[name] += len(table)
+    finally:
+        for w in writers.values():
+            w.close()
+    if not writers:
+        raise TaggingError(f"{args.corpus}: no units of roles {', '.join(roles)} to tag")
+    manifest = {"codebook": codebook.name, "codebook_version": codebook.version,
+                "level": args.level, "roles": roles, "rows": counts, "corpus": str(args.corpus)}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    print(f"tagged {counts['stance']} {args.level}s with {codebook.name} v{codebook.version}: "
+          f"{counts['evidence']} cue matches")
+    print(f"wrote {out}/tags.parquet, evidence.parquet, stance.parquet, stance_evidence.parquet")
+    return 0

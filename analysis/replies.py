@@ -1,0 +1,190 @@
+"""How frames and stance move through reply trees.
+
+An edge joins a unit to a reply directly under it (``parent_id``). With
+``include_article=True`` every top-level comment also answers its article,
+whose categories are those carried by any of its title/body units.
+
+- :func:`transitions`: for each pair (parent category A, reply category B):
+  how many edges go from a parent carrying A to a reply carrying B, the
+  conditional share ``P(reply has B | parent has A)``, the base rate
+  ``P(reply has B)`` over all edges, and the lift (their ratio).
+- :func:`answered_by`: what replies carrying one category (by default
+  whataboutism) answer: the categories of their parents against the base rate.
+- :func:`frames_by_depth` and :func:`article_vs_comments`: prevalence tables.
+
+A unit may carry several categories; a unit carrying none counts as ``"none"``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from threads.errors import ThreadframeError
+from threads.schema import CONTENT_ROLES
+
+from ._tables import (
+    NONE_CATEGORY,
+    categories_in,
+    in_values,
+    require_columns,
+    tags_table,
+    units_table,
+)
+from .compare import prevalence
+
+__all__ = ["answered_by", "article_vs_comments", "frames_by_depth", "reply_edges", "transitions"]
+
+ARTICLE_SIDE_ROLES = ("title", "body")
+
+
+def _article_id(doc_id) -> str:
+    return f"{doc_id}:<article>"
+
+
+def reply_edges(units, *, include_article: bool = False, roles=CONTENT_ROLES) -> pd.DataFrame:
+    """One row per reply edge: ``doc_id, parent_id, unit_id, depth``.
+
+    A comment whose parent is not among the selected units is left out (its
+    edge cannot be read); with ``include_article`` a top-level comment's parent
+    is its article, ``"<doc_id>:<article>"``.
+    """
+    u = units_table(units, roles)
+    require_columns(u, ["parent_id", "role"], "reply_edges: units")
+    comments = u[u["role"] == "comment"]
+    has_parent = comments["parent_id"].notna()
+    edges = comments[has_parent & in_values(comments["parent_id"], u["unit_id"])][
+        ["doc_id", "parent_id", "unit_id"]]
+    if include_article:
+        top = comments[~has_parent]
+        art = top[["doc_id", "unit_id"]].assign(parent_id=top["doc_id"].map(_article_id))
+        edges = pd.concat([edges, art[["doc_id", "parent_id", "unit_id"]]], ignore_index=True)
+    if "depth" in u.columns:
+        edges = edges.assign(depth=edges["unit_id"].map(u.set_index("unit_id")["depth"]))
+    else:
+        edges = edges.assign(depth=pd.Series(pd.NA, index=edges.index, dtype="Int64"))
+    return edges.sort_values(["doc_id", "unit_id"], kind="stable").reset_index(drop=True)
+
+
+def _category_matrix(tags, units, categories, include_article, include_none, roles):
+    """(unit_ids -> row, bool matrix units x categories, category names)."""
+    t = tags_table(tags)
+    cats = categories_in(t, categories)
+    t = t[t["category"].isin(cats)]
+    wide = t.pivot_table(index="unit_id", columns="category", values="present", aggfunc="max",
+                         fill_value=False).reindex(columns=cats, fill_value=False).astype(bool)
+    if include_article:
+        u = units_table(units, ARTICLE_SIDE_ROLES)
+        art = wide.reindex(u["unit_id"]).fillna(False).astype(bool)
+        art.index = u["doc_id"].map(_article_id).to_numpy()
+        art = art.groupby(level=0).max()
+        wide = pd.concat([wide, art])
+    if include_none:
+        wide[NONE_CATEGORY] = ~wide[cats].any(axis=1)
+        cats = [*cats, NONE_CATEGORY]
+    return wide, cats
+
+
+def _edge_matrices(tags, units, categories, include_article, include_none, roles):
+    edges = reply_edges(units, include_article=include_article, roles=roles)
+    wide, cats = _category_matrix(tags, units, categories, include_article, include_none, roles)
+    edges = edges[in_values(edges["parent_id"], wide.index) & in_values(edges["unit_id"], wide.index)]
+    if edges.empty:
+        raise ThreadframeError("no reply edges between tagged units (are there replies, and tags for them?)")
+    parent = wide.loc[edges["parent_id"]].to_numpy(dtype=float)
+    child = wide.loc[edges["unit_id"]].to_numpy(dtype=float)
+    return edges, parent, child, cats
+
+
+def transitions(
+    tags,
+    units,
+    *,
+    categories=None,
+    include_article: bool = False,
+    include_none: bool = True,
+    roles=CONTENT_ROLES,
+) -> pd.DataFrame:
+    """Frame (or stance) transitions from a unit to the replies under it.
+
+    Returns one row per (``from_category``, ``to_category``): ``n_edges`` (all
+    edges), ``n_from`` (edges whose parent carries from_category),
+    ``n_transitions`` (of those, replies carrying to_category), ``share``
+    (``n_transitions / n_from``), ``base_rate`` (share of all replies carrying
+    to_category) and ``lift`` (``share / base_rate``; above 1: replies to
+    from_category carry to_category more often than replies in general).
+    """
+    edges, parent, child, cats = _edge_matrices(tags, units, categories, include_article,
+                                                include_none, roles)
+    counts = parent.T @ child
+    n_from = parent.sum(axis=0)
+    base = child.mean(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = counts / n_from[:, None]
+        lift = share / base[None, :]
+    k = len(cats)
+    return pd.DataFrame({
+        "from_category": np.repeat(cats, k).astype(object),
+        "to_category": np.tile(cats, k).astype(object),
+        "n_edges": len(edges),
+        "n_from": np.repeat(n_from, k).astype(int),
+        "n_transitions": counts.ravel().astype(int),
+        "share": share.ravel(),
+        "base_rate": np.tile(base, k),
+        "lift": lift.ravel(),
+    }).astype({"from_category": "str", "to_category": "str"})
+
+
+def answered_by(
+    tags,
+    units,
+    category: str = "whataboutism",
+    *,
+    categories=None,
+    include_article: bool = True,
+    include_none: bool = True,
+    roles=CONTENT_ROLES,
+) -> pd.DataFrame:
+    """What replies carrying ``category`` answer.
+
+    One row per parent category: ``n_replies`` (replies carrying ``category``),
+    ``n_parent`` (of those, whose parent carries parent_category), ``share``,
+    ``base_rate`` (share of all replies' parents carrying it) and ``lift``.
+    """
+    edges, parent, child, cats = _edge_matrices(tags, units, categories, include_article,
+                                                include_none, roles)
+    if category not in cats:
+        raise ThreadframeError(f"category {category!r} is not in the tags table (it has {cats})")
+    hit = child[:, cats.index(category)] > 0
+    n_replies = int(hit.sum())
+    n_parent = parent[hit].sum(axis=0)
+    base = parent.mean(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = n_parent / n_replies if n_replies else np.full(len(cats), np.nan)
+        lift = share / base
+    return pd.DataFrame({
+        "category": category, "parent_category": cats, "n_replies": n_replies,
+        "n_parent": n_parent.astype(int), "share": share, "base_rate": base, "lift": lift,
+    }).astype({"category": "str", "parent_category": "str"})
+
+
+def frames_by_depth(tags, units, **kwargs) -> pd.DataFrame:
+    """Prevalence by reply depth (0: article, 1: top-level comments, 2+: replies);
+    keyword arguments go to :func:`analysis.prevalence`."""
+    kwargs.setdefault("by", ["depth"])
+    return prevalence(tags, units, **kwargs)
+
+
+def article_vs_comments(tags, units, *, by=("doc_id",), **kwargs) -> pd.DataFrame:
+    """Prevalence in each article (title and body) against its comment section.
+
+    Adds a ``side`` column (``article`` / ``comments``) and groups by ``by``
+    plus side; documents without comments keep only their article rows.
+    Keyword arguments go to :func:`analysis.prevalence`.
+    """
+    u = units_table(units, kwargs.pop("roles", CONTENT_ROLES))
+    require_columns(u, ["role"], "article_vs_comments: units")
+    side = np.where(u["role"].eq("comment"), "comments", "article")
+    u = u.assign(side=pd.array(side, dtype="str"))
+    by = [b for b in ([by] if isinstance(by, str) else list(by)) if b != "side"]
+    return prevalence(tags, u, by=[*by, "side"], roles=None, **kwargs)

@@ -1,0 +1,163 @@
+"""Distinctive terms between any number of groups: the weighted log-odds ratio
+with an informative Dirichlet prior (Monroe, Colaresi and Quinn 2008, "Fightin'
+Words", Political Analysis 16(4), eq. 16-22), one-vs-rest and pairwise.
+
+For a term w, a group i and what it is compared with j (the other groups
+pooled, or one other group), with counts y and token totals n::
+
+    a_w     = a0 * y_w(all) / n(all)                    # informative prior
+    delta_w = log((y_iw + a_w) / (n_i + a0 - y_iw - a_w))
+            - log((y_jw + a_w) / (n_j + a0 - y_jw - a_w))
+    var_w   = 1 / (y_iw + a_w) + 1 / (y_jw + a_w)
+    z_w     = delta_w / sqrt(var_w)
+
+Tokenisation needs no NLTK data: a regular-expression tokenizer, lower case,
+and the stopword list shipped in ``analysis/data/stopwords_en.txt``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from threads.errors import ThreadframeError
+from threads.schema import CONTENT_ROLES
+
+from ._tables import as_list, require_columns, units_table
+
+__all__ = ["distinctive_terms", "load_stopwords", "tokenize"]
+
+#: Words: letters, with inner apostrophes or hyphens ("don't", "state-first").
+TOKEN_PATTERN = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*"
+
+
+@lru_cache(maxsize=1)
+def load_stopwords() -> frozenset[str]:
+    """The shipped English stopword list (function words only)."""
+    text = (resources.files("analysis") / "data" / "stopwords_en.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    from nltk.tokenize import RegexpTokenizer
+
+    return RegexpTokenizer(TOKEN_PATTERN)
+
+
+def tokenize(text: str, *, stopwords=None, min_length: int = 2) -> list[str]:
+    """Lower-cased word tokens of ``text`` without stopwords.
+
+    ``stopwords``: None for the shipped list, a collection of words, or
+    ``()`` to keep every word.
+    """
+    stop = load_stopwords() if stopwords is None else frozenset(stopwords)
+    low = text.lower()
+    if "’" in low:
+        low = low.replace("’", "'")  # typographic apostrophes: "don’t" is "don't"
+    return [w for w in _tokenizer().tokenize(low) if len(w) >= min_length and w not in stop]
+
+
+def _log_odds(y_i, n_i, y_j, n_j, a_w, a0):
+    delta = (np.log(y_i + a_w) - np.log(n_i + a0 - y_i - a_w)
+             - np.log(y_j + a_w) + np.log(n_j + a0 - y_j - a_w))
+    var = 1.0 / (y_i + a_w) + 1.0 / (y_j + a_w)
+    return delta, var, delta / np.sqrt(var)
+
+
+def distinctive_terms(
+    units,
+    by="outlet",
+    *,
+    mode: str = "one_vs_rest",
+    roles=CONTENT_ROLES,
+    prior_strength: float | None = None,
+    min_count: int = 1,
+    stopwords=None,
+    min_length: int = 2,
+) -> pd.DataFrame:
+    """Terms that distinguish each group, with z-scores.
+
+    Parameters
+    ----------
+    units : a ``threads.Corpus`` or a units DataFrame with ``text``.
+    by : the grouping column(s) (several are joined into one label with " / ").
+    mode : ``"one_vs_rest"`` (each group against all others pooled) or
+        ``"pairwise"`` (each group against each other group, both directions).
+    prior_strength : ``a0``, the total pseudo-count of the prior, spread over
+        terms in proportion to their frequency in the whole corpus. None (the
+        default) uses the corpus size, i.e. ``a_w`` is the corpus count of w.
+    min_count : leave out terms seen fewer times in the whole corpus.
+    stopwords, min_length : passed to :func:`tokenize`.
+
+    Returns
+    -------
+    One row per group, comparison and term: ``group``, ``versus`` ("rest" or a
+    group), ``term``, ``count``, ``count_versus``, ``n_tokens``,
+    ``n_tokens_versus``, ``prior``, ``delta``, ``variance``, ``z``, ``rank``
+    (1 = most distinctive of ``group`` by z). Positive z: used more by ``group``.
+    """
+    if mode not in ("one_vs_rest", "pairwise"):
+        raise ThreadframeError(f"mode={mode!r}: use 'one_vs_rest' or 'pairwise'")
+    by = as_list(by)
+    u = units_table(units, roles)
+    if not by:
+        raise ThreadframeError("distinctive_terms: give the grouping column(s) in by=")
+    require_columns(u, ["text", *by], "distinctive_terms: units")
+    u = u[u[by].notna().all(axis=1)]
+    labels = u[by[0]].astype("str")
+    for col in by[1:]:
+        labels = labels + " / " + u[col].astype("str")
+    groups = sorted(labels.unique())
+    if len(groups) < 2:
+        raise ThreadframeError(f"distinctive_terms: need at least two groups in {by}, found {groups}")
+
+    # one Counter per group: faster than a document-term matrix when only
+    # group totals are needed
+    gi = np.searchsorted(groups, labels.to_numpy(dtype=object))
+    per_group: list[Counter[str]] = [Counter() for _ in groups]
+    stop = load_stopwords() if stopwords is None else frozenset(stopwords)
+    for text, g in zip(u["text"].fillna("").astype("str").to_numpy(dtype=object), gi, strict=True):
+        per_group[g].update(tokenize(text, stopwords=stop, min_length=min_length))
+    vocab = np.array(sorted(set().union(*per_group)), dtype=object)
+    where = {w: i for i, w in enumerate(vocab)}
+    counts = np.zeros((len(groups), len(vocab)))
+    for k, c in enumerate(per_group):
+        if c:
+            counts[k, np.fromiter((where[w] for w in c), int, len(c))] = np.fromiter(c.values(), float, len(c))
+    total = counts.sum(axis=0)
+    keep = total >= min_count
+    counts, total, vocab = counts[:, keep], total[keep], vocab[keep]
+    if counts.shape[1] == 0:
+        raise ThreadframeError("distinctive_terms: no terms left after tokenising (and min_count)")
+    n_all = total.sum()
+    a0 = float(n_all if prior_strength is None else prior_strength)
+    if a0 <= 0:
+        raise ThreadframeError(f"prior_strength must be positive, got {prior_strength}")
+    a_w = a0 * total / n_all
+    n_group = counts.sum(axis=1)
+
+    frames = []
+    for i, g in enumerate(groups):
+        if mode == "one_vs_rest":
+            pairs = [("rest", total - counts[i], n_all - n_group[i])]
+        else:
+            pairs = [(h, counts[j], n_group[j]) for j, h in enumerate(groups) if j != i]
+        for versus, y_j, n_j in pairs:
+            delta, var, z = _log_odds(counts[i], n_group[i], y_j, n_j, a_w, a0)
+            frames.append(pd.DataFrame({
+                "group": g, "versus": versus, "term": vocab, "count": counts[i].astype(int),
+                "count_versus": np.asarray(y_j).astype(int), "n_tokens": int(n_group[i]),
+                "n_tokens_versus": int(n_j), "prior": a_w, "delta": delta, "variance": var, "z": z,
+            }))
+    out = pd.concat(frames, ignore_index=True)
+    out = out.sort_values(["group", "versus", "z", "term"], ascending=[True, True, False, True],
+                          kind="stable").reset_index(drop=True)
+    out["rank"] = out.groupby(["group", "versus"]).cumcount() + 1
+    for name in ("group", "versus", "term"):
+        out[name] = out[name].astype("str")
+    return out

@@ -1,0 +1,62 @@
+"""``threadframe demo`` end to end on the bundled sample corpus, into a tmp dir."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import threads
+from analysis.cli import main
+
+FIGURES = ["prevalence_by_outlet", "article_vs_comments", "reply_tree", "transitions",
+           "distinctive_terms", "story_alignment"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    # PNG only at a low resolution keeps it fast; tests/test_plots.py checks PDF/SVG saving
+    assert main(["demo", "--out", str(out), "--no-progress", "--formats", "png", "--dpi", "60"]) == 0
+    return out
+
+
+def test_every_figure_comes_with_its_data_and_caption(demo):
+    for stem in FIGURES:
+        for ext in ("png", "csv", "txt"):
+            path = demo / f"{stem}.{ext}"
+            assert path.is_file() and path.stat().st_size > 0, path
+        assert len((demo / f"{stem}.txt").read_text().split()) > 15  # a real caption
+    assert (demo / "tables" / "prevalence_by_outlet.csv").is_file()
+
+
+def test_the_analysis_covers_the_sample(demo):
+    prev = pd.read_csv(demo / "tables" / "prevalence_by_outlet.csv")
+    docs = threads.sample_corpus().docs
+    assert set(prev["outlet"]) == set(docs["outlet"].fillna(docs["doc_id"]))
+    assert prev["outlet"].nunique() == 5
+    assert (prev["n_present"] <= prev["n_units"]).all()
+    tr = pd.read_csv(demo / "tables" / "transitions.csv")
+    assert tr["n_edges"].iloc[0] > 0
+    matrix = pd.read_csv(demo / "tables" / "story_alignment_matrix.csv")
+    assert len(matrix) == 4 * 3  # four Lianyungang versions, ordered pairs
+    assert "Techdirt" not in set(matrix["version"])
+
+
+def test_report_numbers_come_from_the_tables(demo, capsys):
+    report = (demo / "report.md").read_text()
+    prev = pd.read_csv(demo / "tables" / "prevalence_by_outlet.csv")
+    sec = prev[prev["category"] == "security"].sort_values(["share", "outlet"], ascending=[False, True])
+    top = sec.iloc[0]
+    line = next(ln for ln in report.splitlines() if ln.startswith("- **security**"))
+    assert f"most in {top['outlet']} ({top['n_present']}/{top['n_units']} units" in line
+    for stem in FIGURES:
+        assert f"![]({stem}.png)" in report
+    assert not re.search(r"\bnan\b", report)
+    assert "Skipped" not in report
+
+
+def test_bad_format_is_a_user_error(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path), "--formats", "gif", "--no-progress"]) == 2
+    assert "unknown figure format" in capsys.readouterr().err
