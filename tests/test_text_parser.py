@@ -333,7 +333,7 @@ def test_sniff_low_for_markup_high_for_profiles():
 
 
 # ------------------------------------------------------------------ properties
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 MARKERS = [
@@ -365,6 +365,10 @@ _profiles = st.sampled_from([None, "generic", "techdirt", "lemmy-crosspost", "li
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_documents, profile=_profiles)
+# found by hypothesis: a comment-section marker inside a comment used to leave the
+# comment's span covering the marker's boilerplate unit
+@example(text="2 comments\nReader Comments\n2 comments\nReader Comments\n",
+         profile=load_profile(FIXTURES / "examplenews.yaml"))
 def test_parsing_never_loses_duplicates_or_crashes(text, profile):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnplacedTextWarning)

@@ -60,7 +60,8 @@ def _known(names) -> bool:
 
 def sniff(head: str, name: str) -> float:
     ext = Path(name).suffix.lower()
-    by_ext = 0.3 if ext in (".csv", ".tsv", ".jsonl", ".ndjson") else 0.0
+    # a table's extension outranks the plain-text fallback (0.5), not a matching text profile
+    by_ext = 0.55 if ext in (".csv", ".tsv", ".jsonl", ".ndjson") else 0.0
     first = head.lstrip("\ufeff").split("\n", 1)[0].strip()
     if not first:
         return by_ext
@@ -75,7 +76,10 @@ def sniff(head: str, name: str) -> float:
     if first.startswith("<"):
         return by_ext
     for delim in (",", "\t", ";", "|"):
-        fields = next(csv.reader([first], delimiter=delim))
+        try:
+            fields = next(csv.reader([first], delimiter=delim))
+        except csv.Error:  # e.g. a stray carriage return: not a table header
+            return by_ext
         if len(fields) >= 2 and _known(fields):
             return 0.6
     return by_ext

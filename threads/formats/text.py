@@ -219,6 +219,9 @@ class _Parser:
         rules = [r for r in self.p.lines if r.where in ("comments", "anywhere")]
         for ln in lines:
             if any(ch.search(ln.text) for ch in c.chrome) or (c.start is not None and c.start.search(ln.text)):
+                if cur["lines"]:  # chrome ends the comment: its span must not cover the chrome line
+                    cur["unterminated"] = c.terminator is not None
+                    close(None)
                 self.add("boilerplate", ln)
                 continue
             if not cur["lines"]:
