@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..corpus import Corpus
 
 #: Modules that register formats, imported on first use (no work at import time).
-FORMAT_MODULES = ("text",)
+FORMAT_MODULES = ("text", "wordpress", "article_html", "hackernews_html")
 
 
 @dataclass(frozen=True)
