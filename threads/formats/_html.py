@@ -61,11 +61,8 @@ def looks_like_html(head: str) -> bool:
 
 
 # ---------------------------------------------------------------- parsing
-#: libxml2 stops building the tree this deep (2048 with huge_tree) and drops the rest.
-_LIBXML_DEPTH = 2000
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-_CLOSES_P = frozenset("address article aside blockquote div dl fieldset figure footer form h1 h2 h3 "
-                      "h4 h5 h6 header hr main nav ol p pre section table ul li".split())
+_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"])
+_CLOSES_P = frozenset(["address", "article", "aside", "blockquote", "div", "dl", "fieldset", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "nav", "ol", "p", "pre", "section", "table", "ul", "li"])
 
 
 def parse_html(text: str, path: str | Path):
@@ -77,6 +74,7 @@ def parse_html(text: str, path: str | Path):
     depth limit, no recursion).
     """
     lhtml, etree = require_lxml()
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)  # lxml refuses str with a declaration
     if not re.search(r"<[A-Za-z!]", text[:1_000_000]):
         raise FormatError(path, "no HTML markup found (expected an HTML page)")
     parser = lhtml.HTMLParser(huge_tree=True, remove_comments=False)
@@ -84,17 +82,10 @@ def parse_html(text: str, path: str | Path):
         root = lhtml.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise FormatError(path, f"cannot be parsed as HTML ({exc})") from None
-    if _max_depth(root, etree) >= _LIBXML_DEPTH:
+    if any("depth" in e.message.lower() for e in parser.error_log
+           if e.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in e.message):
         root = _parse_deep(text, etree)
     return root
-
-
-def _max_depth(root, etree) -> int:
-    depth = best = 0
-    for ev, _ in etree.iterwalk(root, events=("start", "end")):
-        depth += 1 if ev == "start" else -1
-        best = max(best, depth)
-    return best
 
 
 class _DeepBuilder(HTMLParser):
@@ -171,6 +162,9 @@ def warn_truncated(path, what: str) -> None:
 
 
 # ---------------------------------------------------------------- profiles
+_EMPTY: frozenset = frozenset()
+
+
 class HtmlProfile:
     """Markup knowledge from ``threads/profiles/html-*.yaml`` (see the files)."""
 
@@ -193,6 +187,55 @@ class HtmlProfile:
         self.boilerplate_text = re.compile("|".join(f"(?:{p})" for p in data.get("boilerplate_text", [])),
                                            re.I) if data.get("boilerplate_text") else None
         self.tags = {k: frozenset(v) for k, v in data.items() if k.endswith("_tags")}
+        self._cache: dict = {}
+        self._id_cache: dict = {}
+        self._single: dict = {}
+
+    def kinds(self, el) -> frozenset:
+        """Every profile list that matches the element's classes, id, itemprop or property.
+
+        Class strings repeat across a page, so results are cached by them.
+        """
+        get = el.get
+        cls, ip, pr, el_id = get("class"), get("itemprop"), get("property"), get("id")
+        if not (cls or ip or pr or el_id):
+            return _EMPTY
+        key = (cls, ip, pr)
+        k = self._cache.get(key)
+        if k is None:
+            toks = []
+            if cls:
+                toks.extend(cls.lower().split())
+            if ip:
+                toks.extend("itemprop:" + v for v in ip.lower().split())
+            if pr:
+                toks.extend("property:" + v for v in pr.lower().split())
+            k = self._kinds_of(toks)
+            self._cache[key] = k
+        if el_id:
+            norm_id = re.sub(r"\d+", "0", el_id.lower())
+            ik = self._id_cache.get(norm_id)
+            if ik is None:
+                ik = self._id_cache[norm_id] = self._kinds_of([el_id.lower()])
+            if ik:
+                k = k | ik
+        return k
+
+    def _kinds_of(self, toks) -> frozenset:
+        out = {kind for kind, rx in self._rx.items() if rx is not None and any(rx.search(t) for t in toks)}
+        for i, rx in enumerate(self.content_tiers):
+            if any(rx.search(t) for t in toks):
+                out.add(f"content:{i}")
+                break
+        return frozenset(out)
+
+    def priority(self, kind: str, el) -> int:
+        """Index of the first pattern of ``kind`` the element matches (lower is better)."""
+        toks = tokens_of(el)
+        for i, rx in enumerate(self._single.setdefault(kind, [re.compile(v.lower()) for v in self.raw.get(kind, [])])):
+            if any(rx.search(t) for t in toks):
+                return i
+        return 99
 
     def match(self, kind: str, tokens) -> bool:
         rx = self._rx.get(kind)

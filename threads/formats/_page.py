@@ -33,20 +33,17 @@ from ._html import (
     parse_when,
     require_lxml,
     require_trafilatura,
-    tokens_of,
     warn_truncated,
 )
 
-SKIP_TAGS = frozenset("head script style noscript template svg select option button iframe object "
-                      "canvas map math textarea".split())
-BLOCK_TAGS = frozenset("address article aside blockquote body center dd details dialog div dl dt "
-                       "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main "
-                       "nav ol p pre section summary table tbody thead tfoot td th tr ul caption "
-                       "legend".split())
+SKIP_TAGS = frozenset(["head", "script", "style", "noscript", "template", "svg", "select", "option", "button", "iframe", "object", "canvas", "map", "math", "textarea"])
+BLOCK_TAGS = frozenset(["address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "td", "th", "tr", "ul", "caption", "legend"])
 COMMENT_ROOT_TAGS = frozenset(("article", "div", "li", "section"))
-_WS = re.compile(r"[ \t\r\n\f\v\u00a0\u200b]+")
-# Minimum text a content container needs to count as the post's body.
-MIN_CONTENT_CHARS = 200
+# Minimum words a content container needs to count as the post's body.
+MIN_CONTENT_WORDS = 40
+_BR = "\x00"  # stands for <br> in a block's buffer until the block is flushed
+_VISIBLE_TEXT = (".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+                 " or ancestor::template or ancestor::head)]")
 
 
 @dataclass
@@ -68,7 +65,7 @@ class _Comment:
 class _Frame:
     __slots__ = ("el", "tag", "parent", "idx_in_parent", "child_counts", "buf", "links", "owns_block",
                  "label", "comment", "cpart", "skip", "ctx", "in_link", "last_closed", "pending_anchor",
-                 "anchor_key", "comment_root", "order", "segments")
+                 "anchor_key", "comment_root", "order", "segments", "path")
 
     def __init__(self):
         self.child_counts: dict = {}
@@ -80,22 +77,31 @@ class _Frame:
         self.anchor_key = None
         self.comment_root = False
         self.segments = 0
+        self.path = None
 
 
 def _locator(frame: _Frame) -> str:
-    """An XPath to the frame's element, anchored at the nearest ancestor with an id."""
-    steps = []
+    """An XPath to the frame's element, anchored at the nearest ancestor with an id.
+
+    Memoised on the frames, so each element's path is built once (linear).
+    """
+    chain = []
     f = frame
-    while f is not None and f.tag is not None:
-        el_id = f.el.get("id")
-        if el_id and '"' not in el_id:
-            steps.append(f'//*[@id="{el_id}"]')
-            break
-        steps.append(f"{f.tag}[{f.idx_in_parent}]")
+    while f is not None and f.path is None:
+        chain.append(f)
         f = f.parent
-    else:
-        steps.append("")
-    return "/".join(reversed(steps))
+    base = f.path if f is not None else ""
+    for g in reversed(chain):
+        if g.tag is None:
+            g.path = ""
+            continue
+        el_id = g.el.get("id")
+        if el_id and '"' not in el_id:
+            g.path = f'//*[@id="{el_id}"]'
+        else:
+            g.path = f"{base}/{g.tag}[{g.idx_in_parent}]"
+        base = g.path
+    return frame.path
 
 
 def _text_of(el) -> str:
@@ -122,74 +128,123 @@ class PageWalker:
         self.p = profile
         self.comments: list[_Comment] = []
         self.segments: list[_Segment] = []
-        self.by_key: dict[str, int] = {}
         self.comment_area_seen = False
         self.order = 0
 
     # -------------------------------------------------- finding the post's regions
     def find_regions(self, etree) -> dict:
-        """The content container, title, lead and article scope (one pass over the tree)."""
+        """The content container, title, lead, article scope and comment markup.
+
+        One XPath query collects the elements that carry classes or ids; the
+        content container is the profile's best tier, else the element whose
+        paragraphs hold the most text (outside comments), else none (the
+        caller falls back to trafilatura).
+        """
         p = self.p
+        comment_tags = p.tags.get("comment_tags", frozenset())
         tiers: list[list] = [[] for _ in p.content_tiers]
-        titles, leads, h1s = [], [], []
-        for el in self.root.iter():
-            tag = el.tag
-            if not isinstance(tag, str):
+        titles, leads, marks = [], [], []
+        for el in self.root.xpath("//*[@class or @id or @itemprop or @property]"):
+            k = p.kinds(el)
+            el_id = el.get("id")
+            if ((el_id and p.comment_key(el_id) is not None) or "comment_area" in k
+                    or ("comment_class" in k and el.tag in comment_tags)):
+                marks.append(el)
+            if not k:
                 continue
-            if tag == "h1":
-                h1s.append(el)
-            if not (el.get("class") or el.get("id") or el.get("itemprop")):
-                continue
-            toks = tokens_of(el)
-            for i, rx in enumerate(p.content_tiers):
-                if any(rx.search(t) for t in toks):
+            for i in range(len(tiers)):
+                if f"content:{i}" in k:
                     tiers[i].append(el)
                     break
-            if p.match("title", toks) and tag in ("h1", "h2", "div", "span", "header"):
+            if "title" in k and el.tag in ("h1", "h2", "div", "span", "header"):
                 titles.append(el)
-            if p.match("lead", toks):
+            if "lead" in k:
                 leads.append(el)
-        content = None
+        marked = set(marks)
+        memo: dict = {}
+
+        def in_comments(el) -> bool:
+            chain = []
+            node = el
+            result = False
+            while node is not None:
+                if node in memo:
+                    result = memo[node]
+                    break
+                if node in marked:
+                    result = True
+                    break
+                chain.append(node)
+                node = node.getparent()
+            for n in chain:
+                memo[n] = result
+            return result
+
+        content, how = None, None
         for cands in tiers:
-            cands = [c for c in cands if not self._in_comment_markup(c)]
-            best, best_len = None, 0
-            for c in cands:
-                n = len(clean(c.text_content()))
-                if n > best_len:
-                    best, best_len = c, n
-            if best is not None and best_len >= MIN_CONTENT_CHARS:
-                content = best
+            sized = [(len(c.xpath("string()").split()), c) for c in cands if not in_comments(c)]
+            best, best_len = max(sized, key=lambda x: x[0], default=(0, None))[::-1]
+            # a wrapper (a whole <article class="post">) yields to the container inside it
+            # that holds most of its text
+            while best is not None:
+                inner = [(n, c) for n, c in sized if c is not best and n >= best_len / 2
+                         and any(a is best for a in c.iterancestors())]
+                if not inner:
+                    break
+                best_len, best = max(inner, key=lambda x: x[0])
+            if best is not None and best_len >= MIN_CONTENT_WORDS:
+                content, how = best, "profile"
                 break
+        if content is None:
+            content = self._densest(in_comments)
+            how = "density" if content is not None else "trafilatura"
+
         scope = None
         if content is not None:
             a = content.getparent()
             while a is not None and a.tag not in ("article", "main", "body"):
                 a = a.getparent()
             scope = a if a is not None and a.tag != "body" else content.getparent()
-        def inside(el, anc):
-            if anc is None:
-                return False
-            for a in el.iterancestors():
-                if a is anc:
-                    return True
-            return False
-        title = next((t for t in titles if inside(t, scope)), None)
+
+        def inside(el, anc) -> bool:
+            return anc is not None and any(x is anc for x in el.iterancestors())
+
+        h1s = [h for h in self.root.iter("h1") if not in_comments(h)]
+        title = next((t for t in titles if inside(t, scope) and not in_comments(t)), None)
         if title is None:
             title = next((h for h in h1s if scope is None or inside(h, scope)), None)
         if title is None and h1s:
             title = h1s[0]
-        if title is None and titles:
-            title = titles[0]
-        lead_set = {id(x) for x in leads if content is not None and inside(x, scope)
-                    and not inside(x, content) and x is not content}
-        return {"content": content, "scope": scope, "title": title, "leads": lead_set}
+        if title is None:
+            title = next((t for t in titles if not in_comments(t)), None)
+        lead_set = {x for x in leads if content is not None and inside(x, scope)
+                    and not inside(x, content) and x is not content and not in_comments(x)}
+        keep: set = set()
+        for el in [content, scope, title, *lead_set, *marks]:
+            while el is not None and el not in keep:
+                keep.add(el)
+                el = el.getparent()
+        return {"content": content, "scope": scope, "title": title, "leads": lead_set,
+                "keep": keep, "how": how}
 
-    def _in_comment_markup(self, el) -> bool:
-        for a in el.iterancestors():
-            toks = tokens_of(a)
-            if self.p.match("comment_area", toks) or (a.get("id") and self.p.comment_key(a.get("id"))):
-                return True
-        return False
+    def _densest(self, in_comments):
+        """The element whose own paragraphs hold the most text (readability's idea)."""
+        scores: dict = {}
+        for para in self.root.iter("p"):
+            n = len(para.xpath("string()").split())
+            if n < 5:
+                continue
+            parent = para.getparent()
+            if parent is None or in_comments(parent):
+                continue
+            scores[parent] = scores.get(parent, 0) + n
+            gp = parent.getparent()
+            if gp is not None:
+                scores[gp] = scores.get(gp, 0) + n / 2
+        if not scores:
+            return None
+        best = max(scores, key=scores.get)
+        return best if scores[best] >= MIN_CONTENT_WORDS else None
 
     # -------------------------------------------------- the walk
     def walk(self, regions: dict, etree) -> None:
@@ -198,156 +253,180 @@ class PageWalker:
         scope = regions["scope"]
         title = regions["title"]
         leads = regions["leads"]
+        keep = regions["keep"]
+        fast = content is not None  # without a container every block must be seen one by one
         chrome_tags = p.tags.get("chrome_tags", frozenset())
         subject_tags = p.tags.get("subject_tags", frozenset())
         comment_tags = p.tags.get("comment_tags", frozenset())
+        visible_text = etree.XPath(_VISIBLE_TEXT)
 
         top = _Frame()
         top.el, top.tag, top.parent, top.idx_in_parent = None, None, None, 0
         top.label, top.comment, top.cpart, top.skip, top.ctx, top.in_link = None, None, None, False, None, False
         top.buf, top.owns_block, top.order = [], True, 0
         stack = [top]
-        for ev, el in etree.iterwalk(self.root, events=("start", "end", "comment")):
+        walker = etree.iterwalk(self.root, events=("start", "end", "comment"))
+        for ev, el in walker:
             f = stack[-1]
             if ev == "comment":
                 if el.tail and not f.skip:
                     self._add(f, el.tail)
                 continue
             if ev == "start":
-                tag = el.tag if isinstance(el.tag, str) else ""
-                tag = tag.lower()
+                tag = el.tag.lower() if isinstance(el.tag, str) else "node()"
                 g = _Frame()
-                g.el, g.tag, g.parent = el, tag or "node()", f
+                g.el, g.tag, g.parent = el, tag, f
                 n = f.child_counts.get(tag, 0) + 1
                 f.child_counts[tag] = n
                 g.idx_in_parent = n
                 g.label, g.comment, g.cpart, g.ctx = f.label, f.comment, f.cpart, f.ctx
                 g.in_link = f.in_link
-                g.skip = f.skip or tag in SKIP_TAGS or el.get("hidden") is not None and tag != "html"
+                g.skip = f.skip or tag in SKIP_TAGS or (el.get("hidden") is not None and tag != "html")
                 self.order += 1
                 g.order = self.order
                 anchor, f.pending_anchor = f.pending_anchor, None
                 stack.append(g)
                 if g.skip:
                     continue
-                toks = tokens_of(el) if (el.get("class") or el.get("id") or el.get("itemprop")
-                                         or el.get("property")) else ()
+                k = p.kinds(el)
+                if (fast and g.comment is None and g.label in (None, "boiler", "comments-area")
+                        and tag in BLOCK_TAGS and el not in keep):
+                    # a region with nothing of interest inside: one boilerplate unit, not walked
+                    text = clean("".join(visible_text(el)))
+                    if text:
+                        self._segment(text, 0, g.label if "comment_area" not in k else "comments-area",
+                                      None, None, _locator(g), g.order, f"n{g.order}")
+                    g.skip = True
+                    walker.skip_subtree()
+                    continue
                 # ---- comments
                 key = None
                 el_id = el.get("id")
                 is_comment = False
                 if el_id:
                     key = p.comment_key(el_id)
-                if (key is not None and tag == "a" and len(el) == 0 and not (el.text or "").strip()):
+                if key is not None and tag == "a" and len(el) == 0 and not (el.text or "").strip():
                     g.anchor_key = key  # Drupal: <a id="comment-N"></a> then the comment
                     key = None
                 elif key is not None:
                     is_comment = True
                 elif anchor is not None and tag in COMMENT_ROOT_TAGS:
                     key, is_comment = anchor, True
-                elif (toks and tag in comment_tags and p.match("comment_class", toks)
-                      and g.cpart not in ("chrome",)):
+                elif "comment_class" in k and tag in comment_tags and g.cpart != "chrome":
                     is_comment = True
-                if is_comment and g.comment is not None and (
-                        key is not None and self.comments[g.comment].key == key):
-                    is_comment = False  # an inner wrapper of the same comment (div-comment-N)
-                if is_comment and g.comment is not None and key is None:
-                    # a class-only match inside a comment is a reply only inside a list
-                    is_comment = f.tag in ("ol", "ul")
+                if is_comment and g.comment is not None:
+                    if key is not None:
+                        # an inner wrapper of the same comment (div-comment-N) is not a new one
+                        is_comment = self.comments[g.comment].key != key
+                    else:
+                        # a class-only match inside a comment is a reply only inside a list
+                        is_comment = f.tag in ("ol", "ul")
                 if is_comment:
                     parent = g.ctx
                     depth = self.comments[parent].depth + 1 if parent is not None else 1
                     c = _Comment(idx=len(self.comments), key=key, parent=parent, depth=depth,
-                                 locator=_locator(g), order=g.order,
-                                 pingback=bool(toks) and p.match("pingback_class", toks))
+                                 locator=_locator(g), order=g.order, pingback="pingback_class" in k)
                     self.comments.append(c)
-                    if key is not None:
-                        self.by_key.setdefault(key, c.idx)
                     g.comment = g.ctx = c.idx
                     g.cpart = "content"
                     g.comment_root = True
                     g.label = "comment"
                 elif g.comment is not None:
-                    if toks and p.match("replies_after", toks) and f.last_closed is not None:
+                    if "replies_after" in k and f.last_closed is not None:
                         g.ctx = f.last_closed
                         g.cpart = "replies"
                     elif g.cpart in ("content", "subject"):
-                        if tag in ("ol", "ul") and toks and any(t == "children" for t in toks):
+                        if tag in ("ol", "ul") and el.get("class") and "children" in el.get("class").split():
                             g.cpart = "replies"
-                        elif tag in chrome_tags or (toks and p.match("chrome", toks)):
+                        elif tag in chrome_tags or "chrome" in k:
                             g.cpart = "chrome"
-                        elif tag in subject_tags or (toks and p.match("subject", toks)):
+                        elif tag in subject_tags or "subject" in k:
                             g.cpart = "subject"
+                    if g.cpart == "chrome" and f.cpart != "chrome" and el not in keep:
+                        # author line, date, reply link: read in one go, not walked
+                        c = self.comments[g.comment]
+                        self._read_chrome(el, c, visible_text)
+                        text = clean("".join(visible_text(el)))
+                        if text:
+                            self._segment(text, 0, g.label, g.comment, "chrome", _locator(g), g.order,
+                                          f"n{g.order}")
+                        g.skip = True
+                        walker.skip_subtree()
+                        continue
                     if g.cpart != "replies":
                         c = self.comments[g.comment]
-                        if toks and p.match("author", toks):
-                            prio = self._prio("author", toks)
+                        if "author" in k:
+                            prio = p.priority("author", el)
                             if c.author is None or prio < c.author[0]:
                                 name = _text_of(el)
                                 if name:
                                     c.author = (prio, name)
                         self._date_candidate(el, tag, c)
                 else:
-                    if toks and p.match("replies_after", toks) and f.last_closed is not None:
+                    if "replies_after" in k and f.last_closed is not None:
                         g.ctx = f.last_closed
                         g.cpart = "replies"
-                        g.comment = None
                     # ---- the article side
                     if el is content:
                         g.label = "content"
                     elif el is title:
                         g.label = "title"
-                    elif id(el) in leads:
+                    elif el in leads:
                         g.label = "lead"
                     elif el is scope and g.label is None:
                         g.label = "scope"
-                    elif toks or tag == "figcaption":
+                    elif k or tag == "figcaption":
                         lab = g.label
                         if lab in ("content", "lead"):
-                            if tag == "figcaption" or p.match("caption", toks):
+                            if tag == "figcaption" or "caption" in k:
                                 g.label = "meta"
-                            elif p.match("boilerplate", toks):
+                            elif "boilerplate" in k:
                                 g.label = "boiler"
                         elif lab == "scope":
-                            if p.match("meta", toks):
+                            if "meta" in k:
                                 g.label = "meta"
-                            elif p.match("boilerplate", toks):
+                            elif "boilerplate" in k:
                                 g.label = "boiler"
-                        if lab not in ("content", "lead", "title", "meta") and p.match("comment_area", toks):
+                        if lab not in ("content", "lead", "title", "meta") and "comment_area" in k:
                             g.label = "comments-area"
                             self.comment_area_seen = True
                 if tag == "a":
                     g.in_link = True
                 if tag in BLOCK_TAGS or g.comment_root:
-                    self._flush_upto(f)
+                    self._flush(self._block_of(f))
                     g.buf, g.owns_block = [], True
                 elif tag == "br":
-                    self._add(g, "\n")
+                    self._add(g, _BR)
                 if el.text:
                     self._add(g, el.text)
             else:  # end
                 g = stack.pop()
                 f = stack[-1]
-                if g.skip:
-                    if el.tail and not f.skip:
-                        self._add(f, el.tail)
-                    continue
-                if g.owns_block:
-                    self._flush(g)
-                if g.comment_root:
-                    f.last_closed = g.comment
-                if g.anchor_key is not None:
-                    f.pending_anchor = g.anchor_key
-                if el.tail:
+                if not g.skip:
+                    if g.owns_block:
+                        self._flush(g)
+                    if g.comment_root:
+                        f.last_closed = g.comment
+                    if g.anchor_key is not None:
+                        f.pending_anchor = g.anchor_key
+                if el.tail and not f.skip:
                     self._add(f, el.tail)
         self._flush(top)
 
-    def _prio(self, kind: str, toks) -> int:
-        for i, pat in enumerate(self.p.raw.get(kind, [])):
-            rx = re.compile(pat.lower())
-            if any(rx.search(t) for t in toks):
-                return i
-        return 99
+    def _read_chrome(self, el, c: _Comment, visible_text) -> None:
+        p = self.p
+        for sub in el.iter():
+            tag = sub.tag
+            if not isinstance(tag, str):
+                continue
+            k = p.kinds(sub)
+            if "author" in k:
+                prio = p.priority("author", sub)
+                if c.author is None or prio < c.author[0]:
+                    name = clean("".join(visible_text(sub)))
+                    if name:
+                        c.author = (prio, name)
+            self._date_candidate(sub, tag, c)
 
     @staticmethod
     def _date_candidate(el, tag: str, c: _Comment) -> None:
@@ -377,27 +456,28 @@ class PageWalker:
         if f.in_link:
             b.links += len(text.strip())
 
-    def _flush_upto(self, f: _Frame) -> None:
-        """A nested block starts: what the enclosing block holds so far is a segment."""
-        self._flush(self._block_of(f))
-
     def _flush(self, b: _Frame) -> None:
         if not b.buf:
             return
         raw = "".join(b.buf)
         b.buf = []
         links, b.links = b.links, 0
-        text = "\n".join(_WS.sub(" ", line).strip() for line in raw.split("\n"))
-        text = re.sub(r"\n{2,}", "\n", text).strip()
+        if _BR in raw:
+            text = "\n".join(t for t in (" ".join(part.split()) for part in raw.split(_BR)) if t)
+        else:
+            text = " ".join(raw.split())
         if not text:
             return
         b.segments += 1
         key = f"n{b.order}" + (f"~{b.segments}" if b.segments > 1 else "")
-        self.segments.append(_Segment(text=text, links=links, label=b.label, comment=b.comment,
-                                      cpart=b.cpart, locator=_locator(b), order=b.order, key=key))
-        if b.comment is not None:
-            c = self.comments[b.comment]
-            part = b.cpart if b.cpart in ("subject", "chrome") else "content"
+        self._segment(text, links, b.label, b.comment, b.cpart, _locator(b), b.order, key)
+
+    def _segment(self, text, links, label, comment, cpart, locator, order, key) -> None:
+        self.segments.append(_Segment(text=text, links=links, label=label, comment=comment,
+                                      cpart=cpart, locator=locator, order=order, key=key))
+        if comment is not None:
+            c = self.comments[comment]
+            part = cpart if cpart in ("subject", "chrome") else "content"
             getattr(c, part).append(text)
 
 
@@ -409,8 +489,15 @@ def _norm(s: str) -> str:
 def build_page_corpus(text: str, path: Path, doc_id: str, profile: HtmlProfile,
                       source_format: str, use_trafilatura_meta: bool = False) -> Corpus:
     """Parse an article page with its comments into a Corpus (see module docstring)."""
+    doc, rows, problems = extract_page(text, path, doc_id, profile, source_format, use_trafilatura_meta)
+    units = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["doc_id", "unit_id", "role"])
+    return Corpus(docs=pd.DataFrame([doc]), units=units, problems=pd.DataFrame(problems))
+
+
+def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, source_format: str,
+                 use_trafilatura_meta: bool = False) -> tuple[dict, list[dict], list[dict]]:
+    """The page's document record, unit records (with the reply tree) and problems."""
     lhtml, etree = require_lxml()
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     root = parse_html(text, path)
     walker = PageWalker(root, profile)
     regions = walker.find_regions(etree)
@@ -419,7 +506,7 @@ def build_page_corpus(text: str, path: Path, doc_id: str, profile: HtmlProfile,
     problems: list[dict] = []
 
     traf_text = None
-    if regions["content"] is None:
+    if regions["how"] == "trafilatura":
         traf_text = _trafilatura_body(text, path)
     if use_trafilatura_meta and not all(meta.get(k) for k in ("title", "author", "published")):
         meta = _fill_meta_from_trafilatura(text, meta)
@@ -502,19 +589,16 @@ def build_page_corpus(text: str, path: Path, doc_id: str, profile: HtmlProfile,
                          "detail": "comment section found, comments not recognised"})
 
     visible = sum(len(s.text) for s in walker.segments)
-    units = pd.DataFrame(rows)
-    accounted = sum(len(re.sub(r"\s", "", t)) for t in units["text"]) if len(units) else 0
-    nonspace_visible = sum(len(re.sub(r"\s", "", s.text)) for s in walker.segments)
-    docs = pd.DataFrame([{
+    accounted = sum(len("".join(r["text"].split())) for r in rows)
+    nonspace_visible = sum(len("".join(s.text.split())) for s in walker.segments)
+    doc = {
         "doc_id": doc_id, "title": meta.get("title"), "url": meta.get("url"),
         "published": parse_when(meta.get("published")) if meta.get("published") else None,
         "author": meta.get("author"), "language": meta.get("language"),
         "outlet": _outlet(meta.get("url")), "outlet_kind": "news_site",
         "source_format": source_format, "source_path": str(path),
-        "source_chars": visible, "unaccounted_chars": max(0, nonspace_visible - accounted)}])
-    if not len(units):
-        units = pd.DataFrame(columns=["doc_id", "unit_id", "role"])
-    return Corpus(docs=docs, units=units, problems=pd.DataFrame(problems))
+        "source_chars": visible, "unaccounted_chars": max(0, nonspace_visible - accounted)}
+    return doc, rows, problems
 
 
 def _outlet(url: str | None) -> str | None:

@@ -25,6 +25,14 @@ def sniff(head: str, name: str) -> float:
     return 0.5 if looks_like_html(head) else 0.0
 
 
+def extract(text: str, path: Path, doc_id: str):
+    """Document record, unit records and problems, before they become tables."""
+    from ._page import extract_page
+
+    return extract_page(text, path, doc_id, load_html_profile(PROFILE), "article_html",
+                        use_trafilatura_meta=True)
+
+
 def parse(text: str, path: Path, doc_id: str) -> Corpus:
     from ._page import build_page_corpus
 

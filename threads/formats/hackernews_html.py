@@ -70,6 +70,12 @@ def _comment_text(node) -> str:
 
 
 def parse(text: str, path: Path, doc_id: str) -> Corpus:
+    doc, rows, problems = extract(text, path, doc_id)
+    return Corpus(docs=pd.DataFrame([doc]), units=pd.DataFrame(rows), problems=pd.DataFrame(problems))
+
+
+def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[dict]]:
+    """The item's document record, unit records (story, comments with parents) and problems."""
     require_lxml()
     root = parse_html(text, path)
     rows: list[dict] = []
@@ -157,14 +163,14 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     for i, r in enumerate(rows):
         r["position"] = i
         r["doc_id"] = doc_id
-    docs = pd.DataFrame([{"doc_id": doc_id, "title": title, "url": url, "author": author,
-                          "published": published, "outlet": "news.ycombinator.com",
-                          "outlet_kind": "forum", "language": root.get("lang") or "en",
-                          "source_format": "hackernews_html", "source_path": str(path),
-                          "source_chars": visible, "unaccounted_chars": pd.NA}])
+    doc = {"doc_id": doc_id, "title": title, "url": url, "author": author,
+           "published": published, "outlet": "news.ycombinator.com",
+           "outlet_kind": "forum", "language": root.get("lang") or "en",
+           "source_format": "hackernews_html", "source_path": str(path),
+           "source_chars": visible, "unaccounted_chars": pd.NA}
     if any(r["depth"] > 1 and r.get("parent_id") is None for r in rows if r["role"] == "comment"):
         warnings.warn(f"{path}: some replies have no parent row on this page", stacklevel=2)
-    return Corpus(docs=docs, units=pd.DataFrame(rows), problems=pd.DataFrame(problems))
+    return doc, rows, problems
 
 
 register(Format(

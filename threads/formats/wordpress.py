@@ -28,6 +28,13 @@ def sniff(head: str, name: str) -> float:
     return 0.0 if hits == 0 else min(0.9, 0.55 + 0.1 * hits)
 
 
+def extract(text: str, path: Path, doc_id: str):
+    """Document record, unit records and problems, before they become tables."""
+    from ._page import extract_page
+
+    return extract_page(text, path, doc_id, load_html_profile(PROFILE), "wordpress")
+
+
 def parse(text: str, path: Path, doc_id: str) -> Corpus:
     from ._page import build_page_corpus
 
