@@ -48,13 +48,17 @@ def count_source_comments(html: str) -> int:
     return hn if hn else len(set(_COMMENT_ID.findall(html)))
 
 
-def best_time(fn, repeat: int) -> float:
+def best_time(fn, args: tuple, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
         t = time.perf_counter()
-        fn()
+        fn(*args)
         best = min(best, time.perf_counter() - t)
     return best
+
+
+def _trafilatura_with_comments(trafilatura, text: str):
+    return trafilatura.extract(text, include_comments=True)
 
 
 def pages(data: Path):
@@ -79,6 +83,7 @@ def main(argv=None) -> int:
         print(f"no real data at {data}/threads (set THREADFRAME_SHARED_DATA)")
         return 1
 
+    import pandas as pd
     import trafilatura
 
     from threads.decode import read_text
@@ -93,9 +98,9 @@ def main(argv=None) -> int:
             warnings.simplefilter("ignore")
             corpus = fmt.parse(text, path, doc_id)
             extract = importlib.import_module(f"threads.formats.{fmt.name}").extract
-            t_ours = best_time(lambda: extract(text, path, doc_id), args.repeat)
-            t_corpus = best_time(lambda: fmt.parse(text, path, doc_id), args.repeat)
-            t_traf = best_time(lambda: trafilatura.extract(text, include_comments=True), args.repeat)
+            t_ours = best_time(extract, (text, path, doc_id), args.repeat)
+            t_corpus = best_time(fmt.parse, (text, path, doc_id), args.repeat)
+            t_traf = best_time(_trafilatura_with_comments, (trafilatura, text), args.repeat)
         u = corpus.units
         body = norm(" ".join(u.loc[u["role"] == "body", "text"]))
         comments = [norm(t) for t in u.loc[u["role"] == "comment", "text"]]
@@ -103,6 +108,13 @@ def main(argv=None) -> int:
         leaked = [s for s in gold["without"] if norm(s) in body]
         placed = [s for s in gold["comments"] if any(norm(s) in c for c in comments)]
         n_comments = int((u["role"] == "comment").sum())
+        d = corpus.docs.iloc[0]
+        meta_checks = [(k, gold.get(k), v) for k, v in (
+            ("title", d["title"]), ("author", d["author"]),
+            ("date", None if d["published"] is pd.NaT or pd.isna(d["published"]) else str(d["published"])[:10]))
+            if gold.get(k)]
+        meta_ok = [k for k, want, got in meta_checks
+                   if isinstance(got, str) and (norm(want).casefold() in norm(got).casefold())]
         n_source = count_source_comments(text)
         rows.append({
             "page": path.name, "folder": folder, "format": fmt.name,
@@ -110,6 +122,7 @@ def main(argv=None) -> int:
             "without_leaked": f"{len(leaked)}/{len(gold['without'])}",
             "comments": f"{len(placed)}/{len(gold['comments'])}",
             "n_comments": n_comments, "n_source": n_source,
+            "metadata": f"{len(meta_ok)}/{len(meta_checks)}",
             "max_depth": int(u.loc[u["role"] == "comment", "depth"].max() or 0) if n_comments else 0,
             "ms_threads": round(t_ours * 1000, 1), "ms_corpus": round(t_corpus * 1000, 1),
             "ms_trafilatura": round(t_traf * 1000, 1),
@@ -119,7 +132,7 @@ def main(argv=None) -> int:
                    and n_comments == n_source),
         })
 
-    cols = ["page", "format", "with", "without_leaked", "comments", "n_comments", "n_source",
+    cols = ["page", "format", "with", "without_leaked", "comments", "n_comments", "n_source", "metadata",
             "max_depth", "ms_threads", "ms_corpus", "ms_trafilatura"]
     widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
     print(" | ".join(c.ljust(widths[c]) for c in cols))

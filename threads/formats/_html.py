@@ -77,11 +77,14 @@ def parse_html(text: str, path: str | Path):
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)  # lxml refuses str with a declaration
     if not re.search(r"<[A-Za-z!]", text[:1_000_000]):
         raise FormatError(path, "no HTML markup found (expected an HTML page)")
-    parser = lhtml.HTMLParser(huge_tree=True, remove_comments=False)
+    # plain etree elements: lxml.html's element classes cost a Python lookup per node
+    parser = etree.HTMLParser(huge_tree=True, remove_comments=False, remove_pis=True)
     try:
-        root = lhtml.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError) as exc:
+        root = etree.fromstring(text, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise FormatError(path, f"cannot be parsed as HTML ({exc})") from None
+    if root is None:
+        raise FormatError(path, "cannot be parsed as HTML (no elements found)")
     if any("depth" in e.message.lower() for e in parser.error_log
            if e.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in e.message):
         root = _parse_deep(text, etree)
@@ -396,6 +399,51 @@ def offset_of(value: str | None):
 
 
 # ---------------------------------------------------------------- metadata
+_ARTICLE_TYPES = ("article", "newsarticle", "blogposting", "reportagenewsarticle", "opinionnewsarticle",
+                  "analysisnewsarticle", "webpage", "socialmediaposting", "discussionforumposting")
+
+
+def _json_ld(root) -> dict:
+    """Headline, author, date and URL from the page's schema.org JSON-LD, when it has one."""
+    import json
+
+    found: dict = {}
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue  # broken JSON-LD is common and optional
+        todo = [data]
+        while todo:  # iterative: @graph nesting can be deep
+            item = todo.pop()
+            if isinstance(item, list):
+                todo.extend(item)
+                continue
+            if not isinstance(item, dict):
+                continue
+            if "@graph" in item:
+                todo.append(item["@graph"])
+            kind = item.get("@type")
+            kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
+            if not any(str(k).lower() in _ARTICLE_TYPES for k in kinds):
+                continue
+            author = item.get("author")
+            if isinstance(author, list):
+                author = author[0] if author else None
+            if isinstance(author, dict):
+                author = author.get("name")
+            for key, value in (("title", item.get("headline") or item.get("name")),
+                               ("author", author if isinstance(author, str) else None),
+                               ("published", item.get("datePublished") or item.get("dateCreated")),
+                               ("url", item.get("url"))):
+                if value and isinstance(value, str) and not found.get(key):
+                    found[key] = value.strip()
+    return found
+
+
+
 def clean(text: str | None) -> str:
     """Whitespace collapsed the way a browser shows it."""
     return " ".join((text or "").split())
@@ -428,7 +476,11 @@ def page_metadata(root) -> dict:
                 break
         if not out["title"]:
             t = head.find("title")
-            out["title"] = clean(t.text_content()) if t is not None else None
+            out["title"] = clean("".join(t.itertext())) if t is not None else None
+    ld = _json_ld(root)
+    for key in ("title", "author", "published", "url"):
+        if not out[key] and ld.get(key):
+            out[key] = ld[key]
     if out["author"] and re.match(r"https?://", out["author"]):
         out["author"] = None
     if out["language"]:

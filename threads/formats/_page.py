@@ -41,6 +41,11 @@ BLOCK_TAGS = frozenset(["address", "article", "aside", "blockquote", "body", "ce
 COMMENT_ROOT_TAGS = frozenset(("article", "div", "li", "section"))
 # Minimum words a content container needs to count as the post's body.
 MIN_CONTENT_WORDS = 40
+_BYLINE = (".//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' author ')]"
+           "//*[contains(concat(' ', @class, ' '), ' fn ')] | .//*[@itemprop='author']"
+           " | .//*[contains(concat(' ', @class, ' '), ' byline ')]")
+_POST_DATE = (".//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]"
+              " | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]")
 _BR = "\x00"  # stands for <br> in a block's buffer until the block is flushed
 _VISIBLE_TEXT = (".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
                  " or ancestor::template or ancestor::head)]")
@@ -225,7 +230,32 @@ class PageWalker:
                 keep.add(el)
                 el = el.getparent()
         return {"content": content, "scope": scope, "title": title, "leads": lead_set,
-                "keep": keep, "how": how}
+                "keep": keep, "how": how, "author": self._byline(scope, content, in_comments),
+                "published": self._post_date(scope, in_comments)}
+
+    @staticmethod
+    def _post_date(scope, in_comments) -> str | None:
+        """The post's date from a machine-readable time near it (outside the comments)."""
+        if scope is None:
+            return None
+        for el in scope.xpath(_POST_DATE):
+            if not in_comments(el):
+                return el.get("datetime") or el.get("content")
+        return None
+
+    @staticmethod
+    def _byline(scope, content, in_comments) -> str | None:
+        """The post author's name from a byline near the post (rel=author, .author .fn, .byline)."""
+        if scope is None:
+            return None
+        for el in scope.xpath(_BYLINE):
+            if in_comments(el) or (content is not None and any(a is content for a in el.iterancestors())):
+                continue
+            name = clean("".join(el.itertext()))
+            name = re.sub(r"^(?:by|von|par|por|di|door)\s+", "", name, flags=re.I).strip(" ,|")
+            if 1 < len(name) <= 80:
+                return name
+        return None
 
     def _densest(self, in_comments):
         """The element whose own paragraphs hold the most text (readability's idea)."""
@@ -497,7 +527,7 @@ def build_page_corpus(text: str, path: Path, doc_id: str, profile: HtmlProfile,
 def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, source_format: str,
                  use_trafilatura_meta: bool = False) -> tuple[dict, list[dict], list[dict]]:
     """The page's document record, unit records (with the reply tree) and problems."""
-    lhtml, etree = require_lxml()
+    _, etree = require_lxml()
     root = parse_html(text, path)
     walker = PageWalker(root, profile)
     regions = walker.find_regions(etree)
@@ -508,7 +538,10 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
     traf_text = None
     if regions["how"] == "trafilatura":
         traf_text = _trafilatura_body(text, path)
-    if use_trafilatura_meta and not all(meta.get(k) for k in ("title", "author", "published")):
+    for key in ("author", "published"):
+        if regions.get(key) and not meta.get(key):
+            meta[key] = regions[key]
+    if use_trafilatura_meta and not (meta.get("title") and meta.get("published")):
         meta = _fill_meta_from_trafilatura(text, meta)
 
     tz = offset_of(meta.get("published")) or UTC

@@ -93,13 +93,13 @@ def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[
                 tl = _first(tr, "titleline")
                 if tl is None:
                     tl = _first(tr, "title")
-                title = clean(tl.text_content()) if tl is not None else None
+                title = clean("".join(tl.itertext())) if tl is not None else None
                 link = tl.find(".//a") if tl is not None else None
                 url = link.get("href") if link is not None else None
                 sub = tr.getnext()
                 if sub is not None:
                     u = _first(sub, "hnuser")
-                    author = clean(u.text_content()) if u is not None else None
+                    author = clean("".join(u.itertext())) if u is not None else None
                     age = _first(sub, "age")
                     published = parse_when((age.get("title") or "").split(" ")[0]) if age is not None else None
                 if title:
@@ -138,7 +138,7 @@ def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[
         body = _comment_text(body_node)
         flags = []
         head = _first(tr, "comhead")
-        dead = _DEAD.search(head.text_content() if head is not None else "") or (
+        dead = _DEAD.search("".join(head.itertext()) if head is not None else "") or (
             _DEAD.search(body) if body and len(body) < 20 else None)
         if dead:
             flags.append("deleted" if dead.group(1).lower() == "deleted" else "removed")
@@ -148,7 +148,7 @@ def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[
                              "problem": "text_lost", "detail": "comment shows no text on the page"})
         visible += len(body)
         rows.append({"unit_id": uid, "role": "comment", "text": body, "depth": depth, "parent_id": parent,
-                     "author": clean(u.text_content()) if u is not None else None,
+                     "author": clean("".join(u.itertext())) if u is not None else None,
                      "published": parse_when((age.get("title") or "").split(" ")[0]) if age is not None else None,
                      "locator": f'//tr[@id="{cid}"]', "platform_id": cid, "flags": ";".join(flags)})
     if title is None and not n_comments:
