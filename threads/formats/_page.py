@@ -43,7 +43,8 @@ COMMENT_ROOT_TAGS = frozenset(("article", "div", "li", "section"))
 MIN_CONTENT_WORDS = 40
 _BYLINE = (".//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' author ')]"
            "//*[contains(concat(' ', @class, ' '), ' fn ')] | .//*[@itemprop='author']"
-           " | .//*[contains(concat(' ', @class, ' '), ' byline ')]")
+           " | .//*[contains(concat(' ', @class, ' '), ' byline ')]"
+           " | .//*[contains(concat(' ', @class, ' '), ' username ')]")
 _POST_DATE = (".//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]"
               " | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]")
 _BR = "\x00"  # stands for <br> in a block's buffer until the block is flushed
@@ -186,9 +187,10 @@ class PageWalker:
             return result
 
         content, how = None, None
+        ranked = []  # per tier: (words, element) of the container the tier offers
         for cands in tiers:
             sized = [(len(c.xpath("string()").split()), c) for c in cands if not in_comments(c)]
-            best, best_len = max(sized, key=lambda x: x[0], default=(0, None))[::-1]
+            best_len, best = max(sized, key=lambda x: x[0], default=(0, None))
             # a wrapper (a whole <article class="post">) yields to the container inside it
             # that holds most of its text
             while best is not None:
@@ -197,12 +199,15 @@ class PageWalker:
                 if not inner:
                     break
                 best_len, best = max(inner, key=lambda x: x[0])
-            if best is not None and best_len >= MIN_CONTENT_WORDS:
-                content, how = best, "profile"
-                break
+            ranked.append((best_len, best))
+        content = next((c for n, c in ranked if c is not None and n >= MIN_CONTENT_WORDS), None)
+        how = "profile" if content is not None else None
         if content is None:
             content = self._densest(in_comments)
-            how = "density" if content is not None else "trafilatura"
+            how = "density" if content is not None else None
+        if content is None:  # a short post: the best-ranked container that has any text
+            content = next((c for n, c in ranked if c is not None and n > 0), None)
+            how = "profile" if content is not None else "trafilatura"
 
         scope = None
         if content is not None:
@@ -322,7 +327,7 @@ class PageWalker:
                 if (fast and g.comment is None and g.label in (None, "boiler", "comments-area")
                         and tag in BLOCK_TAGS and el not in keep):
                     # a region with nothing of interest inside: one boilerplate unit, not walked
-                    text = clean("".join(visible_text(el)))
+                    text = clean(" ".join(visible_text(el)))
                     if text:
                         self._segment(text, 0, g.label if "comment_area" not in k else "comments-area",
                                       None, None, _locator(g), g.order, f"n{g.order}")
@@ -376,7 +381,7 @@ class PageWalker:
                         # author line, date, reply link: read in one go, not walked
                         c = self.comments[g.comment]
                         self._read_chrome(el, c, visible_text)
-                        text = clean("".join(visible_text(el)))
+                        text = clean(" ".join(visible_text(el)))
                         if text:
                             self._segment(text, 0, g.label, g.comment, "chrome", _locator(g), g.order,
                                           f"n{g.order}")
@@ -408,7 +413,7 @@ class PageWalker:
                     elif k or tag == "figcaption":
                         lab = g.label
                         if lab in ("content", "lead"):
-                            if tag == "figcaption" or "caption" in k:
+                            if tag == "figcaption" or "caption" in k or "meta" in k:
                                 g.label = "meta"
                             elif "boilerplate" in k:
                                 g.label = "boiler"
