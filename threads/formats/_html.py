@@ -98,6 +98,7 @@ class _DeepBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tb = etree.TreeBuilder()
         self.open: list[str] = []
+        self.count: dict[str, int] = {}  # open elements per tag: "is it open?" in O(1)
         self.tb.start("html", {})
         self.open.append("html")
 
@@ -113,6 +114,7 @@ class _DeepBuilder(HTMLParser):
             self.tb.end(tag)
         else:
             self.open.append(tag)
+            self.count[tag] = self.count.get(tag, 0) + 1
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -120,12 +122,13 @@ class _DeepBuilder(HTMLParser):
             self._close_to(tag)
 
     def handle_endtag(self, tag):
-        if tag in self.open[1:]:
+        if tag != "html" and self.count.get(tag):
             self._close_to(tag)
 
     def _close_to(self, tag):
-        while self.open:
+        while len(self.open) > 1:
             t = self.open.pop()
+            self.count[t] -= 1
             self.tb.end(t)
             if t == tag:
                 return

@@ -48,8 +48,9 @@ _BYLINE = (".//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' auth
 _POST_DATE = (".//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]"
               " | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]")
 _BR = "\x00"  # stands for <br> in a block's buffer until the block is flushed
-_VISIBLE_TEXT = (".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-                 " or ancestor::template or ancestor::head)]")
+# parent:: (not ancestor::) keeps this linear on deep trees; script/style hold only text
+_VISIBLE_TEXT = (".//text()[not(parent::script or parent::style or parent::noscript"
+                 " or parent::template or parent::title)]")
 
 
 @dataclass
@@ -150,7 +151,9 @@ class PageWalker:
         comment_tags = p.tags.get("comment_tags", frozenset())
         tiers: list[list] = [[] for _ in p.content_tiers]
         titles, leads, marks = [], [], []
-        for el in self.root.xpath("//*[@class or @id or @itemprop or @property]"):
+        for el in self.root.iter():  # not an XPath: libxml2's is quadratic on deep trees
+            if not isinstance(el.tag, str):
+                continue
             k = p.kinds(el)
             el_id = el.get("id")
             if ((el_id and p.comment_key(el_id) is not None) or "comment_area" in k
