@@ -195,3 +195,19 @@ def test_parse_when_formats():
     assert utc(parse_when("21.01.2015, 19:04")) == utc("2015-01-21 19:04", tz="UTC")
     assert utc(parse_when("1587481447")) == utc("2020-04-21 15:04:07", tz="UTC")
     assert parse_when("yesterday") is None and parse_when("") is None
+
+
+def test_missing_html_extra_gives_install_hint(fixtures, monkeypatch):
+    from threads.formats import _html
+
+    monkeypatch.setitem(sys.modules, "lxml.etree", None)  # import of lxml.etree now fails
+    with pytest.raises(ThreadframeError, match=r'pip install "threadframe\[html\]"'):
+        _html.require_lxml()
+    with pytest.raises(ThreadframeError, match="threadframe.html"):
+        threads.read(fixtures / HTML / "wp_highlander.html")
+
+
+def test_pingback_is_a_known_flag():
+    from threads.schema import FLAGS
+
+    assert "pingback" in FLAGS

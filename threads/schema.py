@@ -67,4 +67,5 @@ FLAGS = {
     "spam": "marked as spam on the platform",
     "more_stub": "stands for replies the export did not include",
     "editorial": "an editorial insertion such as [...] or [Corrected broken link.]",
+    "pingback": "a pingback/trackback notice in a comment list (a link from another site, not a reader)",
 }
