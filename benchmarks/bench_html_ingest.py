@@ -61,6 +61,29 @@ def _trafilatura_with_comments(trafilatura, text: str):
     return trafilatura.extract(text, include_comments=True)
 
 
+def deep_page(n: int) -> str:
+    opening = "".join(
+        f'<li class="comment" id="comment-{i}"><div class="comment-author"><cite class="fn">u{i % 7}</cite>'
+        f'</div><div class="comment-content"><p>reply number {i}</p></div><ol class="children">'
+        for i in range(n))
+    return ('<html><head><link rel="stylesheet" href="/wp-content/x.css"></head><body><article class="post">'
+            '<div class="entry-content"><p>' + "word " * 60 + '</p></div></article><ol class="commentlist">'
+            + opening + "</ol></li>" * n + "</ol></body></html>")
+
+
+def deep_scaling(repeat: int) -> list[dict]:
+    """Time per comment must stay flat as the chain gets deeper (linear, no recursion)."""
+    from threads.formats.wordpress import extract
+
+    rows = []
+    for n in (500, 1000, 2000, 4000):
+        text = deep_page(n)
+        t = best_time(extract, (text, Path(f"deep{n}.html"), f"deep{n}"), max(1, repeat // 2))
+        rows.append({"comments": n, "depth": n, "ms_threads": round(t * 1000, 1),
+                     "us_per_comment": round(t * 1e6 / n, 1)})
+    return rows
+
+
 def pages(data: Path):
     for folder in ("wordpress", "news-comments"):
         gold_path = data / "threads" / folder / "gold-snippets.json"
@@ -152,6 +175,11 @@ def main(argv=None) -> int:
         for k in ("missing", "leaked", "unplaced"):
             if r[k]:
                 print(f"  {r['page']}: {k}: {r[k]}")
+    scaling = deep_scaling(args.repeat)
+    print("\ndeep threads (one chain of replies, WordPress markup):")
+    print("comments | depth | ms_threads | us_per_comment")
+    for r in scaling:
+        print(f"{r['comments']:8d} | {r['depth']:5d} | {r['ms_threads']:10.1f} | {r['us_per_comment']:.0f}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     import platform
@@ -163,7 +191,7 @@ def main(argv=None) -> int:
         "trafilatura": trafilatura.__version__, "lxml": lxml.__version__,
         "total_ms_threads": round(total_ours, 1), "total_ms_corpus": round(total_corpus, 1),
         "total_ms_trafilatura": round(total_traf, 1),
-        "speedup": round(speedup, 2), "pages": rows}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        "speedup": round(speedup, 2), "pages": rows, "deep_scaling": scaling}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     return 0
 

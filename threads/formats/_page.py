@@ -47,6 +47,11 @@ _BYLINE = (".//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' auth
            " | .//*[contains(concat(' ', @class, ' '), ' username ')]")
 _POST_DATE = (".//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]"
               " | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]")
+_INVISIBLE = frozenset(("script", "style", "noscript", "template", "title"))
+_ITERWALK = None  # lxml.etree.iterwalk, bound on first use (lxml is optional)
+#: Below this depth libxml2's XPath is fast; deeper, its document-order sort walks to
+#: the root for every node, so subtree text is collected by iteration instead.
+_XPATH_DEPTH = 150
 _BR = "\x00"  # stands for <br> in a block's buffer until the block is flushed
 # parent:: (not ancestor::) keeps this linear on deep trees; script/style hold only text
 _VISIBLE_TEXT = (".//text()[not(parent::script or parent::style or parent::noscript"
@@ -113,6 +118,24 @@ def _locator(frame: _Frame) -> str:
 
 def _text_of(el) -> str:
     return clean("".join(el.itertext()))
+
+
+def _visible_text_py(el) -> list[str]:
+    """Text of a subtree without script/style, by iteration (linear at any depth)."""
+    out = []
+    skip_tags = _INVISIBLE
+    for ev, node in _ITERWALK(el, events=("start", "end")):
+        if ev == "start":
+            tag = node.tag if isinstance(node.tag, str) else ""
+            if tag.lower() in skip_tags:
+                continue
+            if node.text and isinstance(node.tag, str):
+                out.append(node.text)
+        elif node is not el and node.tail:
+            parent = node.getparent()
+            if parent is None or not (isinstance(parent.tag, str) and parent.tag.lower() in skip_tags):
+                out.append(node.tail)
+    return out
 
 
 @dataclass
@@ -296,7 +319,12 @@ class PageWalker:
         chrome_tags = p.tags.get("chrome_tags", frozenset())
         subject_tags = p.tags.get("subject_tags", frozenset())
         comment_tags = p.tags.get("comment_tags", frozenset())
-        visible_text = etree.XPath(_VISIBLE_TEXT)
+        global _ITERWALK
+        _ITERWALK = etree.iterwalk
+        xpath_text = etree.XPath(_VISIBLE_TEXT)
+
+        def visible_text(el):
+            return xpath_text(el) if len(stack) < _XPATH_DEPTH else _visible_text_py(el)
 
         top = _Frame()
         top.el, top.tag, top.parent, top.idx_in_parent = None, None, None, 0
