@@ -78,9 +78,10 @@ def parse_html(text: str, path: str | Path):
     if not re.search(r"<[A-Za-z!]", text[:1_000_000]):
         raise FormatError(path, "no HTML markup found (expected an HTML page)")
     # plain etree elements: lxml.html's element classes cost a Python lookup per node
-    parser = etree.HTMLParser(huge_tree=True, remove_comments=False, remove_pis=True)
+    # the text is decoded already: hand libxml2 UTF-8 and tell it so (meta charset is moot)
+    parser = etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True, encoding="utf-8")
     try:
-        root = etree.fromstring(text, parser=parser)
+        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise FormatError(path, f"cannot be parsed as HTML ({exc})") from None
     if root is None:
@@ -149,8 +150,15 @@ def _ok_attr(name: str) -> bool:
 
 def _parse_deep(text: str, etree):
     builder = _DeepBuilder(etree)
-    builder.feed(text)
+    builder.feed(re.sub(r"<!--.*?-->", "", text, flags=re.S))
     return builder.close_tree()
+
+
+def strip_invisible(root, etree) -> None:
+    """Remove script, style and template elements (their tails stay), so that
+    ``itertext`` yields only what a reader sees."""
+    etree.strip_elements(root, "script", "style", "noscript", "template", etree.Comment,
+                         with_tail=False)
 
 
 _END_TAG = re.compile(r"</(?:html|body)\s*>", re.I)

@@ -33,6 +33,7 @@ from ._html import (
     parse_when,
     require_lxml,
     require_trafilatura,
+    strip_invisible,
     warn_truncated,
 )
 
@@ -41,21 +42,14 @@ BLOCK_TAGS = frozenset(["address", "article", "aside", "blockquote", "body", "ce
 COMMENT_ROOT_TAGS = frozenset(("article", "div", "li", "section"))
 # Minimum words a content container needs to count as the post's body.
 MIN_CONTENT_WORDS = 40
-_BYLINE = (".//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' author ')]"
-           "//*[contains(concat(' ', @class, ' '), ' fn ')] | .//*[@itemprop='author']"
+_BYLINE = (".//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' fn ')]"
+           "[ancestor::*[contains(concat(' ', @class, ' '), ' author ')]] | .//*[@itemprop='author']"
            " | .//*[contains(concat(' ', @class, ' '), ' byline ')]"
            " | .//*[contains(concat(' ', @class, ' '), ' username ')]")
 _POST_DATE = (".//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]"
               " | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]")
-_INVISIBLE = frozenset(("script", "style", "noscript", "template", "title"))
-_ITERWALK = None  # lxml.etree.iterwalk, bound on first use (lxml is optional)
-#: Below this depth libxml2's XPath is fast; deeper, its document-order sort walks to
-#: the root for every node, so subtree text is collected by iteration instead.
-_XPATH_DEPTH = 150
+_EMPTY: frozenset = frozenset()
 _BR = "\x00"  # stands for <br> in a block's buffer until the block is flushed
-# parent:: (not ancestor::) keeps this linear on deep trees; script/style hold only text
-_VISIBLE_TEXT = (".//text()[not(parent::script or parent::style or parent::noscript"
-                 " or parent::template or parent::title)]")
 
 
 @dataclass
@@ -120,24 +114,6 @@ def _text_of(el) -> str:
     return clean("".join(el.itertext()))
 
 
-def _visible_text_py(el) -> list[str]:
-    """Text of a subtree without script/style, by iteration (linear at any depth)."""
-    out = []
-    skip_tags = _INVISIBLE
-    for ev, node in _ITERWALK(el, events=("start", "end")):
-        if ev == "start":
-            tag = node.tag if isinstance(node.tag, str) else ""
-            if tag.lower() in skip_tags:
-                continue
-            if node.text and isinstance(node.tag, str):
-                out.append(node.text)
-        elif node is not el and node.tail:
-            parent = node.getparent()
-            if parent is None or not (isinstance(parent.tag, str) and parent.tag.lower() in skip_tags):
-                out.append(node.tail)
-    return out
-
-
 @dataclass
 class _Segment:
     text: str
@@ -160,6 +136,18 @@ class PageWalker:
         self.segments: list[_Segment] = []
         self.comment_area_seen = False
         self.order = 0
+        # Every element proxy, in document order. lxml frees a proxy by walking up to the
+        # nearest ancestor that still has one: letting them die in document order costs
+        # O(depth) each (quadratic on deep threads); holding them and releasing them
+        # deepest-last-first keeps it O(1).
+        self._hold: list = []
+
+    def release(self, regions: dict) -> None:
+        """Drop the element proxies children first (see ``_hold``)."""
+        regions.clear()
+        hold = self._hold
+        while hold:
+            hold.pop()
 
     # -------------------------------------------------- finding the post's regions
     def find_regions(self, etree) -> dict:
@@ -174,18 +162,24 @@ class PageWalker:
         comment_tags = p.tags.get("comment_tags", frozenset())
         tiers: list[list] = [[] for _ in p.content_tiers]
         titles, leads, marks = [], [], []
+        kinds_of: dict = {}
+        tier_names = [f"content:{i}" for i in range(len(tiers))]
+        kinds = p.kinds
+        hold = self._hold
         for el in self.root.iter():  # not an XPath: libxml2's is quadratic on deep trees
-            if not isinstance(el.tag, str):
-                continue
-            k = p.kinds(el)
+            hold.append(el)
+            k = kinds(el)
             el_id = el.get("id")
+            if not k and not el_id:
+                continue
+            kinds_of[el] = k
             if ((el_id and p.comment_key(el_id) is not None) or "comment_area" in k
                     or ("comment_class" in k and el.tag in comment_tags)):
                 marks.append(el)
             if not k:
                 continue
-            for i in range(len(tiers)):
-                if f"content:{i}" in k:
+            for i, name in enumerate(tier_names):
+                if name in k:
                     tiers[i].append(el)
                     break
             if "title" in k and el.tag in ("h1", "h2", "div", "span", "header"):
@@ -261,7 +255,7 @@ class PageWalker:
                 keep.add(el)
                 el = el.getparent()
         return {"content": content, "scope": scope, "title": title, "leads": lead_set,
-                "keep": keep, "how": how, "author": self._byline(scope, content, in_comments),
+                "keep": keep, "how": how, "kinds": kinds_of, "author": self._byline(scope, content, in_comments),
                 "published": self._post_date(scope, in_comments)}
 
     @staticmethod
@@ -319,12 +313,10 @@ class PageWalker:
         chrome_tags = p.tags.get("chrome_tags", frozenset())
         subject_tags = p.tags.get("subject_tags", frozenset())
         comment_tags = p.tags.get("comment_tags", frozenset())
-        global _ITERWALK
-        _ITERWALK = etree.iterwalk
-        xpath_text = etree.XPath(_VISIBLE_TEXT)
+        kinds_of = regions["kinds"]
 
         def visible_text(el):
-            return xpath_text(el) if len(stack) < _XPATH_DEPTH else _visible_text_py(el)
+            return el.itertext()  # script/style were stripped after parsing
 
         top = _Frame()
         top.el, top.tag, top.parent, top.idx_in_parent = None, None, None, 0
@@ -354,7 +346,7 @@ class PageWalker:
                 stack.append(g)
                 if g.skip:
                     continue
-                k = p.kinds(el)
+                k = kinds_of.get(el, _EMPTY)
                 if (fast and g.comment is None and g.label in (None, "boiler", "comments-area")
                         and tag in BLOCK_TAGS and el not in keep):
                     # a region with nothing of interest inside: one boilerplate unit, not walked
@@ -481,11 +473,12 @@ class PageWalker:
 
     def _read_chrome(self, el, c: _Comment, visible_text) -> None:
         p = self.p
+        kinds = p.kinds
         for sub in el.iter():
             tag = sub.tag
             if not isinstance(tag, str):
                 continue
-            k = p.kinds(sub)
+            k = kinds(sub)
             if "author" in k:
                 prio = p.priority("author", sub)
                 if c.author is None or prio < c.author[0]:
@@ -565,18 +558,22 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
     """The page's document record, unit records (with the reply tree) and problems."""
     _, etree = require_lxml()
     root = parse_html(text, path)
+    meta = page_metadata(root) if root.find("head") is not None else {}  # reads JSON-LD scripts
+    strip_invisible(root, etree)
     walker = PageWalker(root, profile)
     regions = walker.find_regions(etree)
-    meta = page_metadata(root) if root.find("head") is not None else {}
     walker.walk(regions, etree)
+    how = regions["how"]
+    found = {key: regions.get(key) for key in ("author", "published")}
+    walker.release(regions)
     problems: list[dict] = []
 
     traf_text = None
-    if regions["how"] == "trafilatura":
+    if how == "trafilatura":
         traf_text = _trafilatura_body(text, path)
     for key in ("author", "published"):
-        if regions.get(key) and not meta.get(key):
-            meta[key] = regions[key]
+        if found[key] and not meta.get(key):
+            meta[key] = found[key]
     if use_trafilatura_meta and not (meta.get("title") and meta.get("published")):
         meta = _fill_meta_from_trafilatura(text, meta)
 
