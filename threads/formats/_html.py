@@ -177,6 +177,7 @@ def warn_truncated(path, what: str) -> None:
 
 # ---------------------------------------------------------------- profiles
 _EMPTY: frozenset = frozenset()
+_DIGITS = str.maketrans("123456789", "000000000")
 
 
 class HtmlProfile:
@@ -204,6 +205,7 @@ class HtmlProfile:
         self._cache: dict = {}
         self._id_cache: dict = {}
         self._single: dict = {}
+        self._prio_cache: dict = {}
 
     def kinds(self, el) -> frozenset:
         """Every profile list that matches the element's classes, id, itemprop or property.
@@ -227,7 +229,7 @@ class HtmlProfile:
             k = self._kinds_of(toks)
             self._cache[key] = k
         if el_id:
-            norm_id = re.sub(r"\d+", "0", el_id.lower())
+            norm_id = el_id.lower().translate(_DIGITS)  # comment-123 and comment-456 share
             ik = self._id_cache.get(norm_id)
             if ik is None:
                 ik = self._id_cache[norm_id] = self._kinds_of([el_id.lower()])
@@ -245,11 +247,14 @@ class HtmlProfile:
 
     def priority(self, kind: str, el) -> int:
         """Index of the first pattern of ``kind`` the element matches (lower is better)."""
-        toks = tokens_of(el)
-        for i, rx in enumerate(self._single.setdefault(kind, [re.compile(v.lower()) for v in self.raw.get(kind, [])])):
-            if any(rx.search(t) for t in toks):
-                return i
-        return 99
+        key = (kind, el.get("class"), el.get("itemprop"), el.get("property"), el.get("id"))
+        prio = self._prio_cache.get(key)
+        if prio is None:
+            toks = tokens_of(el)
+            rxs = self._single.setdefault(kind, [re.compile(v.lower()) for v in self.raw.get(kind, [])])
+            prio = next((i for i, rx in enumerate(rxs) if any(rx.search(t) for t in toks)), 99)
+            self._prio_cache[key] = prio
+        return prio
 
     def match(self, kind: str, tokens) -> bool:
         rx = self._rx.get(kind)

@@ -474,18 +474,17 @@ class PageWalker:
     def _read_chrome(self, el, c: _Comment, visible_text) -> None:
         p = self.p
         kinds = p.kinds
+        date_candidate = self._date_candidate
         for sub in el.iter():
             tag = sub.tag
-            if not isinstance(tag, str):
-                continue
-            k = kinds(sub)
-            if "author" in k:
+            if (sub.get("class") or sub.get("itemprop")) and "author" in kinds(sub):
                 prio = p.priority("author", sub)
                 if c.author is None or prio < c.author[0]:
                     name = clean("".join(visible_text(sub)))
                     if name:
                         c.author = (prio, name)
-            self._date_candidate(sub, tag, c)
+            if tag == "time" or sub.get("content") or sub.get("data-comment-timestamp") or tag == "abbr":
+                date_candidate(sub, tag, c)
 
     @staticmethod
     def _date_candidate(el, tag: str, c: _Comment) -> None:
@@ -574,7 +573,15 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
     for key in ("author", "published"):
         if found[key] and not meta.get(key):
             meta[key] = found[key]
-    if use_trafilatura_meta and not (meta.get("title") and meta.get("published")):
+    if not meta.get("published"):
+        # a date written in the byline/dateline next to the post ("21.04.2020")
+        for seg in walker.segments:
+            if seg.label in ("meta", "scope") and len(seg.text) < 200:
+                when = parse_when(seg.text)
+                if when is not None:
+                    meta["published"] = when.isoformat()
+                    break
+    if use_trafilatura_meta and not all(meta.get(k) for k in ("title", "published", "author")):
         meta = _fill_meta_from_trafilatura(text, meta)
 
     tz = offset_of(meta.get("published")) or UTC

@@ -49,6 +49,21 @@ def _first(el, cls: str, tag: str = "*"):
     return None
 
 
+_PARTS = frozenset(("ind", "hnuser", "age", "commtext", "comhead", "titleline", "title"))
+
+
+def _parts(row) -> dict:
+    """The first element of each class HN uses, in one pass over a row."""
+    found: dict = {}
+    for x in row.iter():
+        cls = x.get("class")
+        if cls:
+            for tok in cls.split():
+                if tok in _PARTS and tok not in found:
+                    found[tok] = x
+    return found
+
+
 def _comment_text(node) -> str:
     """``.commtext``: text before the first <p>, then one paragraph per <p>."""
     if node is None:
@@ -118,7 +133,8 @@ def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[
             continue
         n_comments += 1
         cid = tr.get("id") or f"row{n_comments}"
-        ind = _first(tr, "ind", "td")
+        parts = _parts(tr)
+        ind = parts.get("ind")
         level = 0
         if ind is not None:
             if (ind.get("indent") or "").isdigit():
@@ -132,12 +148,11 @@ def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[
         parent = stack[-1] if stack else None
         uid = f"{doc_id}:{cid}"
         stack.append(uid)
-        u = _first(tr, "hnuser")
-        age = _first(tr, "age")
-        body_node = _first(tr, "commtext")
-        body = _comment_text(body_node)
+        u = parts.get("hnuser")
+        age = parts.get("age")
+        body = _comment_text(parts.get("commtext"))
         flags = []
-        head = _first(tr, "comhead")
+        head = parts.get("comhead")
         dead = _DEAD.search("".join(head.itertext()) if head is not None else "") or (
             _DEAD.search(body) if body and len(body) < 20 else None)
         if dead:
