@@ -211,3 +211,35 @@ def test_pingback_is_a_known_flag():
     from threads.schema import FLAGS
 
     assert "pingback" in FLAGS
+
+
+def test_theme_without_comment_ids_and_long_appeal_like_paragraph(tmp_path):
+    """Class-only comments (no ids) nest by their lists; a long paragraph that mentions
+    donations or licences is article text, only short appeal boxes are boilerplate."""
+    long_para = ("The foundation said people who donate now to the campaign fund are not registered, "
+                 "and the footage is licensed under a restrictive contract that no council member has "
+                 "read in full, according to documents obtained by reporters this week.")
+    page = f"""<html><head><script src="/wp-includes/js/x.js"></script></head><body>
+    <article class="type-post"><h1 class="entry-title">Contract</h1>
+    <div class="entry-content"><p>{long_para}</p><p>{long_para.upper()}</p>
+    <p>Support us: donate now!</p></div></article>
+    <ol class="comment-list">
+      <li class="comment"><div class="comment-author"><span class="fn">A</span></div>
+        <div class="comment-content"><p>First.</p></div>
+        <ul><li class="comment"><div class="comment-author"><span class="fn">B</span></div>
+          <div class="comment-content"><p>Reply to first.</p></div></li></ul></li>
+      <li class="comment"><div class="comment-author"><span class="fn">C</span></div>
+        <div class="comment-content"><p>Second.</p></div></li>
+    </ol></body></html>"""
+    p = tmp_path / "theme.html"
+    p.write_text(page, encoding="utf-8")
+    c = threads.read(p)
+    cm = c.units[c.units["role"] == "comment"].reset_index(drop=True)
+    assert cm["text"].tolist() == ["First.", "Reply to first.", "Second."]
+    assert cm["author"].tolist() == ["A", "B", "C"]
+    assert cm["depth"].tolist() == [1, 2, 1]
+    assert cm.loc[1, "parent_id"] == cm.loc[0, "unit_id"]
+    assert cm["platform_id"].isna().all()  # the page gives no ids; unit ids come from the node order
+    body = body_text(c)
+    assert "licensed under a restrictive contract" in body
+    assert "Support us" not in body

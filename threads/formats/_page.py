@@ -689,7 +689,7 @@ def _article_role(s: _Segment, profile: HtmlProfile, traf_text: str | None) -> s
         return "meta"
     if lab in ("boiler", "comments-area", "comment"):
         return "boilerplate"
-    if profile.boilerplate_text is not None and len(s.text) < 600 and profile.boilerplate_text.search(s.text):
+    if profile.boilerplate_text is not None and len(s.text) < 200 and profile.boilerplate_text.search(s.text):
         return "boilerplate"
     if lab in ("content", "lead"):
         if len(s.text) < 300 and s.links > 0.4 * len(s.text):
