@@ -142,3 +142,16 @@ def test_all_fixture_pages_read_as_one_corpus(fixtures):
     assert c.units["unit_id"].is_unique
     top = c.units[(c.units["role"] == "comment") & c.units["parent_id"].isna()]
     assert (top["depth"] == 1).all()
+
+
+def test_fragment_with_html_name_is_read_without_truncation_warning(tmp_path):
+    p = tmp_path / "snippet.html"
+    p.write_text("<p>Police bought spyware.</p><p>Critics object.</p>", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TruncatedPageWarning)
+        c = threads.read(p)
+    assert c.docs.loc[0, "source_format"] == "article_html"
+    assert body_text(c) == "Police bought spyware. Critics object."
+    renamed = tmp_path / "snippet.txt"  # without the name, a fragment is plain text
+    renamed.write_text("<p>Police bought spyware.</p>", encoding="utf-8")
+    assert threads.read(renamed).docs.loc[0, "source_format"] == "text"

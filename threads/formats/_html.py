@@ -52,12 +52,21 @@ _XML_FEED = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|
                        re.I | re.S)
 
 
-def looks_like_html(head: str) -> bool:
-    """True for an HTML page (not an XML export that happens to carry HTML)."""
+_FRAGMENT = re.compile(r"\s*<(?:p|div|article|section|main|ol|ul|table|h[1-6])[\s>]", re.I)
+
+
+def looks_like_html(head: str, name: str = "") -> bool:
+    """True for an HTML page (not an XML export that happens to carry HTML).
+
+    A fragment without ``<html>`` counts when it starts with a block tag and
+    the file name says HTML.
+    """
     stripped = head.lstrip()
     if not stripped.startswith("<") or _XML_FEED.match(stripped):
         return False
-    return bool(_HTML_START.search(head[:20000]))
+    if _HTML_START.search(head[:20000]):
+        return True
+    return name.lower().endswith((".html", ".htm")) and bool(_FRAGMENT.match(stripped))
 
 
 # ---------------------------------------------------------------- parsing
@@ -164,10 +173,15 @@ def strip_invisible(root, etree) -> None:
 _END_TAG = re.compile(r"</(?:html|body)\s*>", re.I)
 
 
+_START_TAG = re.compile(r"<(?:html|body)[\s>]", re.I)
+
+
 def looks_truncated(text: str) -> bool:
-    """A page that does not end with its closing ``</body>``/``</html>`` tags was cut off."""
-    tail = text[-4096:]
-    return not _END_TAG.search(tail)
+    """A page that opens ``<html>``/``<body>`` but does not close them was cut off.
+
+    (A fragment that never opened them is not.)
+    """
+    return bool(_START_TAG.search(text[:65536])) and not _END_TAG.search(text[-4096:])
 
 
 def warn_truncated(path, what: str) -> None:

@@ -22,7 +22,7 @@ PROFILE = "html-article"
 
 
 def sniff(head: str, name: str) -> float:
-    return 0.5 if looks_like_html(head) else 0.0
+    return 0.5 if looks_like_html(head, name) else 0.0
 
 
 def extract(text: str, path: Path, doc_id: str):
