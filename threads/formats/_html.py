@@ -397,6 +397,8 @@ def parse_when(value: str | None, default_tz=UTC) -> datetime | None:
             continue
         g = m.groupdict()
         month = _MONTHS.get(g["mn"].lower().rstrip(".")) if g.get("mn") else int(g["m"])
+        if month is None:
+            continue
         try:
             hour = int(g["H"]) if g.get("H") else 0
             ap = (g.get("ap") or "").lower().replace(".", "")

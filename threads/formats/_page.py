@@ -18,6 +18,7 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -69,21 +70,34 @@ class _Comment:
 
 
 class _Frame:
+    """What the walk knows about one open element (see PageWalker.walk)."""
+
     __slots__ = ("el", "tag", "parent", "idx_in_parent", "child_counts", "buf", "links", "owns_block",
                  "label", "comment", "cpart", "skip", "ctx", "in_link", "last_closed", "pending_anchor",
                  "anchor_key", "comment_root", "order", "segments", "path")
+    el: Any
+    tag: str | None
+    parent: _Frame | None
+    idx_in_parent: int
+    label: str | None  # region on the article side: content, title, lead, meta, boiler, scope, ...
+    comment: int | None  # index of the innermost comment this element is part of
+    cpart: str | None  # part of that comment: content, chrome, subject, replies
+    skip: bool
+    ctx: int | None  # the comment a comment starting here replies to
+    in_link: bool
+    order: int
 
-    def __init__(self):
-        self.child_counts: dict = {}
-        self.buf: list[str] | None = None
+    def __init__(self) -> None:
+        self.child_counts: dict[str, int] = {}
+        self.buf: list[str] = []
         self.links = 0
         self.owns_block = False
-        self.last_closed = None
-        self.pending_anchor = None
-        self.anchor_key = None
+        self.last_closed: int | None = None
+        self.pending_anchor: str | None = None
+        self.anchor_key: str | None = None
         self.comment_root = False
         self.segments = 0
-        self.path = None
+        self.path: str | None = None
 
 
 def _locator(frame: _Frame) -> str:
@@ -92,11 +106,11 @@ def _locator(frame: _Frame) -> str:
     Memoised on the frames, so each element's path is built once (linear).
     """
     chain = []
-    f = frame
+    f: _Frame | None = frame
     while f is not None and f.path is None:
         chain.append(f)
         f = f.parent
-    base = f.path if f is not None else ""
+    base: str = (f.path or "") if f is not None else ""
     for g in reversed(chain):
         if g.tag is None:
             g.path = ""
@@ -107,7 +121,7 @@ def _locator(frame: _Frame) -> str:
         else:
             g.path = f"{base}/{g.tag}[{g.idx_in_parent}]"
         base = g.path
-    return frame.path
+    return frame.path or ""
 
 
 def _text_of(el) -> str:
@@ -504,9 +518,10 @@ class PageWalker:
     # -------------------------------------------------- text buffers
     @staticmethod
     def _block_of(f: _Frame) -> _Frame:
-        while not f.owns_block:
-            f = f.parent
-        return f
+        b: _Frame | None = f
+        while b is not None and not b.owns_block:
+            b = b.parent
+        return b if b is not None else f  # the walk's top frame always owns a block
 
     def _add(self, f: _Frame, text: str) -> None:
         b = self._block_of(f)
@@ -515,7 +530,7 @@ class PageWalker:
             b.links += len(text.strip())
 
     def _flush(self, b: _Frame) -> None:
-        if not b.buf:
+        if not b.owns_block or not b.buf:
             return
         raw = "".join(b.buf)
         b.buf = []
