@@ -195,7 +195,7 @@ _DIGITS = str.maketrans("123456789", "000000000")
 
 
 class HtmlProfile:
-    """Markup knowledge from ``threads/profiles/html-*.yaml`` (see the files)."""
+    """Markup knowledge from ``threads/profiles/html/*.yaml`` (see the files)."""
 
     def __init__(self, data: dict):
         self.name = data.get("name", "?")
@@ -302,7 +302,11 @@ def _merge(base: dict, extra: dict) -> dict:
 
 @functools.cache
 def load_html_profile(name: str) -> HtmlProfile:
-    """Load ``threads/profiles/<name>.yaml`` (following ``extends``)."""
+    """Load ``threads/profiles/html/<name>.yaml`` (following ``extends``).
+
+    HTML profiles live in their own folder: ``threads/profiles/*.yaml`` are the
+    text-scrape profiles, read by a loader that expects their schema.
+    """
     return HtmlProfile(_profile_data(name))
 
 
@@ -310,7 +314,7 @@ def _profile_data(name: str) -> dict:
     import yaml
 
     try:
-        text = resources.files("threads").joinpath("profiles", f"{name}.yaml").read_text("utf-8")
+        text = resources.files("threads").joinpath("profiles", "html", f"{name}.yaml").read_text("utf-8")
     except FileNotFoundError:
         raise ThreadframeError(f"unknown HTML profile {name!r}") from None
     data = yaml.safe_load(text) or {}

@@ -5,7 +5,7 @@ thousands of replies deep does not hit Python's recursion limit) keeping a
 stack of frames. Each frame knows which region it is in (the post's content
 container, its title, a byline, boilerplate, a comment and which part of it),
 and text is collected per block element. Comments are recognised by markup
-families listed in a profile (``threads/profiles/html-*.yaml``): ids like
+families listed in a profile (``threads/profiles/html/*.yaml``): ids like
 ``comment-N``, comment classes, and the Drupal habit of an anchor before the
 comment and replies in a wrapper after it. A reply's parent is the comment
 whose element encloses it (or precedes its reply wrapper).

@@ -1,7 +1,7 @@
 """Any other article page: the body and metadata, with comments kept apart.
 
 The post's text comes from its content container when the markup names one
-(profile ``threads/profiles/html-article.yaml``: WordPress and Drupal fields,
+(profile ``threads/profiles/html/article.yaml``: WordPress and Drupal fields,
 ``articleBody``, ...), otherwise from trafilatura; metadata the page's head
 does not state is filled in by trafilatura. Comments are recognised by the
 same markup families as WordPress comments (``id="comment-N"``, Drupal
@@ -18,7 +18,7 @@ from ..corpus import Corpus
 from . import Format, register
 from ._html import load_html_profile, looks_like_html
 
-PROFILE = "html-article"
+PROFILE = "article"
 
 
 def sniff(head: str, name: str) -> float:

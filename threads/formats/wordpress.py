@@ -3,7 +3,7 @@
 The comment markup families of WordPress core and common themes
 (``ol.commentlist``/``ol.comment-list``, ``li.comment`` or ``article.comment``,
 replies in ``.children``, ``id="comment-N"``) are described in the profile
-``threads/profiles/html-wordpress.yaml``; the engine is :mod:`._page`.
+``threads/profiles/html/wordpress.yaml``; the engine is :mod:`._page`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ..corpus import Corpus
 from . import Format, register
 from ._html import load_html_profile, looks_like_html
 
-PROFILE = "html-wordpress"
+PROFILE = "wordpress"
 _MARKERS = [re.compile(p, re.I) for p in (
     r"/wp-content/", r"/wp-includes/", r"<meta[^>]+generator[^>]+wordpress", r"wp-json",
     r"\bwp-block-", r"<link[^>]+s\d\.wp\.com", r"\bwp-embed")]
