@@ -50,6 +50,7 @@ _BYLINE = (".//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' fn '
 _POST_DATE = (".//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]"
               " | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]")
 _EMPTY: frozenset = frozenset()
+_NO_BUFFER: list[str] = []  # shared placeholder; text only ever goes to a block owner's buffer
 _BR = "\x00"  # stands for <br> in a block's buffer until the block is flushed
 
 
@@ -88,8 +89,8 @@ class _Frame:
     order: int
 
     def __init__(self) -> None:
-        self.child_counts: dict[str, int] = {}
-        self.buf: list[str] = []
+        self.child_counts: dict[str, int] | None = None  # made when the first child starts
+        self.buf: list[str] = _NO_BUFFER  # only block owners get a list of their own
         self.links = 0
         self.owns_block = False
         self.last_closed: int | None = None
@@ -348,8 +349,11 @@ class PageWalker:
                 tag = el.tag.lower() if isinstance(el.tag, str) else "node()"
                 g = _Frame()
                 g.el, g.tag, g.parent = el, tag, f
-                n = f.child_counts.get(tag, 0) + 1
-                f.child_counts[tag] = n
+                counts = f.child_counts
+                if counts is None:
+                    counts = f.child_counts = {}
+                n = counts.get(tag, 0) + 1
+                counts[tag] = n
                 g.idx_in_parent = n
                 g.label, g.comment, g.cpart, g.ctx = f.label, f.comment, f.cpart, f.ctx
                 g.in_link = f.in_link
