@@ -118,3 +118,16 @@ def test_hacker_news_item_page(shared_data):
     assert first["author"] == "PaulRobinson"
     assert first["text"].startswith("Claude Shannon's \"A Mathematical Theory of Communication\"")
     assert "\n\n1. It's quite readable" in first["text"]
+
+
+def test_every_reader_comment_has_author_time_and_text(parsed):
+    corpus, _ = parsed
+    cm = corpus.units[corpus.units["role"] == "comment"]
+    readers = cm[~cm["flags"].str.contains("pingback")]
+    assert readers["author"].notna().all()
+    assert readers["published"].notna().all()
+    assert (readers["text"] != "").all()
+    assert cm["flags"].str.contains("pingback").sum() == 7  # 2 + 5 link notices, kept and flagged
+    titled = cm[cm["doc_id"].isin(["cicero.de.pandemie", "oekonomenstimme.org.keynes"])]
+    assert titled["subject"].notna().all()  # comment titles go to subject, not into the text
+    assert "Wo und wie gestorben wird" in set(titled["subject"])

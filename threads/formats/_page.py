@@ -411,7 +411,7 @@ class PageWalker:
                     if "replies_after" in k and f.last_closed is not None:
                         g.ctx = f.last_closed
                         g.cpart = "replies"
-                    elif g.cpart in ("content", "subject"):
+                    elif g.cpart == "content":  # inside a subject line everything is subject
                         if tag in ("ol", "ul") and el.get("class") and "children" in el.get("class").split():
                             g.cpart = "replies"
                         elif tag in chrome_tags or "chrome" in k:
