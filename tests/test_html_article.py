@@ -155,3 +155,15 @@ def test_fragment_with_html_name_is_read_without_truncation_warning(tmp_path):
     renamed = tmp_path / "snippet.txt"  # without the name, a fragment is plain text
     renamed.write_text("<p>Police bought spyware.</p>", encoding="utf-8")
     assert threads.read(renamed).docs.loc[0, "source_format"] == "text"
+
+
+def test_byline_from_author_page_link(tmp_path):
+    words = " ".join(["Sentence about border cameras and the people they watch."] * 8)
+    page = (f"<html><body><article><h1>Border cameras</h1><p class='info'>Autor: <a href='/autoren/eva-kern'>"
+            f"Eva Kern</a>, 3. März 2022</p><div class='article-text'><p>{words}</p><p>{words}</p></div>"
+            "</article><aside><a href='/autoren/someone-else'>Someone Else</a></aside></body></html>")
+    p = tmp_path / "byline.html"
+    p.write_text(page, encoding="utf-8")
+    d = threads.read(p).docs.iloc[0]
+    assert d["author"] == "Eva Kern"
+    assert d["published"] == pd.Timestamp("2022-03-03", tz="UTC")  # written-out date in the byline

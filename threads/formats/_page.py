@@ -46,7 +46,13 @@ MIN_CONTENT_WORDS = 40
 _BYLINE = (".//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' fn ')]"
            "[ancestor::*[contains(concat(' ', @class, ' '), ' author ')]] | .//*[@itemprop='author']"
            " | .//*[contains(concat(' ', @class, ' '), ' byline ')]"
-           " | .//*[contains(concat(' ', @class, ' '), ' username ')]")
+           " | .//*[contains(concat(' ', @class, ' '), ' username ')]"
+           " | .//*[contains(concat(' ', @class, ' '), ' author-name ')]"
+           # a link to the author's page (/author/slug/ in WordPress, /autor/, /autoren/ elsewhere)
+           " | .//a[contains(@href, '/author/') or contains(@href, '/autor/')"
+           " or contains(@href, '/autoren/') or contains(@href, '/authors/')]")
+_BYLINE_LABEL = re.compile(r"^(?:(?:posted |written )?by|(?:geschrieben )?von|par|por|di|door"
+                           r"|author|autor(?:in)?)\s*:?\s+", re.I)
 _POST_DATE = (".//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]"
               " | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]")
 _EMPTY: frozenset = frozenset()
@@ -292,7 +298,7 @@ class PageWalker:
             if in_comments(el) or (content is not None and any(a is content for a in el.iterancestors())):
                 continue
             name = clean("".join(el.itertext()))
-            name = re.sub(r"^(?:by|von|par|por|di|door)\s+", "", name, flags=re.I).strip(" ,|")
+            name = _BYLINE_LABEL.sub("", name).strip(" ,|")
             if 1 < len(name) <= 80:
                 return name
         return None
