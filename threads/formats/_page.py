@@ -41,6 +41,10 @@ from ._html import (
 SKIP_TAGS = frozenset(["head", "script", "style", "noscript", "template", "svg", "select", "option", "button", "iframe", "object", "canvas", "map", "math", "textarea"])
 BLOCK_TAGS = frozenset(["address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "td", "th", "tr", "ul", "caption", "legend"])
 COMMENT_ROOT_TAGS = frozenset(("article", "div", "li", "section"))
+#: Blocks that usually hold only inline markup: read in one call when they do.
+LEAF_BLOCKS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt", "td", "th",
+                         "figcaption", "blockquote", "summary", "caption"))
+_NOT_PLAIN = frozenset(("br", "time", "abbr", "input", "textarea"))
 # Minimum words a content container needs to count as the post's body.
 MIN_CONTENT_WORDS = 40
 _BYLINE = (".//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' fn ')]"
@@ -129,6 +133,24 @@ def _locator(frame: _Frame) -> str:
             g.path = f"{base}/{g.tag}[{g.idx_in_parent}]"
         base = g.path
     return frame.path or ""
+
+
+def _plain_leaf(el, kinds_of) -> int | None:
+    """For a block holding only plain inline markup: the length of its link text.
+
+    None when anything inside needs the walk: a nested block, a line break, a
+    skipped or hidden element, a time, or an element a profile rule or an id
+    names.
+    """
+    links = 0
+    for sub in el.iterdescendants():
+        tag = sub.tag
+        if (tag in BLOCK_TAGS or tag in SKIP_TAGS or tag in _NOT_PLAIN or sub in kinds_of
+                or sub.get("hidden") is not None or sub.get("content") is not None):
+            return None
+        if tag == "a":
+            links += len("".join(sub.itertext()).strip())
+    return links
 
 
 def _text_of(el) -> str:
@@ -474,6 +496,18 @@ class PageWalker:
                             self.comment_area_seen = True
                 if tag == "a":
                     g.in_link = True
+                if tag in LEAF_BLOCKS and not g.comment_root and el not in keep:
+                    links = _plain_leaf(el, kinds_of)
+                    if links is not None:
+                        # a paragraph of plain inline markup: one segment, children not walked
+                        self._flush(self._block_of(f))
+                        text = " ".join("".join(el.itertext()).split())
+                        if text:
+                            self._segment(text, len(text) if g.in_link else links, g.label, g.comment,
+                                          g.cpart, _locator(g), g.order, f"n{g.order}")
+                        g.skip = True
+                        walker.skip_subtree()
+                        continue
                 if tag in BLOCK_TAGS or g.comment_root:
                     self._flush(self._block_of(f))
                     g.buf, g.owns_block = [], True
