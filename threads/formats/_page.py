@@ -626,9 +626,10 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
     walker.release(regions)
     problems: list[dict] = []
 
-    traf_text = None
+    in_traf: set[str] | None = None
     if how == "trafilatura":
-        traf_text = _trafilatura_body(text, path)
+        in_traf = _found_in(_trafilatura_body(text, path),
+                            [s.text for s in walker.segments if s.comment is None])
     for key in ("author", "published"):
         if found[key] and not meta.get(key):
             meta[key] = found[key]
@@ -650,7 +651,7 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
     for s in walker.segments:
         if s.comment is not None:
             continue
-        role = _article_role(s, profile, traf_text)
+        role = _article_role(s, profile, in_traf)
         if role == "title":
             if title_done:
                 role = "meta"
@@ -740,7 +741,7 @@ def _outlet(url: str | None) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def _article_role(s: _Segment, profile: HtmlProfile, traf_text: str | None) -> str:
+def _article_role(s: _Segment, profile: HtmlProfile, in_traf: set[str] | None) -> str:
     lab = s.label
     if lab == "title":
         return "title"
@@ -754,7 +755,7 @@ def _article_role(s: _Segment, profile: HtmlProfile, traf_text: str | None) -> s
         if len(s.text) < 300 and s.links > 0.4 * len(s.text):
             return "boilerplate"  # a link list or a pointer to another article
         return "body"
-    if traf_text is not None and len(s.text) >= 2 and _norm(s.text) in traf_text:
+    if in_traf is not None and _norm(s.text) in in_traf:
         if len(s.text) < 300 and s.links > 0.4 * len(s.text):
             return "boilerplate"
         return "body"
@@ -772,8 +773,26 @@ def _trafilatura_body(text: str, path) -> str:
     return _norm(out)
 
 
+def _found_in(haystack: str, texts: list[str]) -> set[str]:
+    """The normalised ``texts`` that occur in ``haystack``, in one pass (Aho-Corasick).
+
+    Linear in the haystack plus the matches, where ``needle in haystack`` per
+    block would be quadratic on a large page.
+    """
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for t in {_norm(t) for t in texts}:
+        if len(t) >= 4:
+            automaton.add_word(t, t)
+    if not len(automaton):
+        return set()
+    automaton.make_automaton()
+    return {t for _, t in automaton.iter(haystack)}
+
+
 def _fill_meta_from_trafilatura(text: str, meta: dict) -> dict:
-    trafilatura = require_trafilatura()
+    require_trafilatura()
     try:
         from trafilatura.metadata import extract_metadata
 
@@ -783,7 +802,6 @@ def _fill_meta_from_trafilatura(text: str, meta: dict) -> dict:
     if m is None:
         return meta
     out = dict(meta)
-    del trafilatura
     for key, attr in (("title", "title"), ("author", "author"), ("published", "date"),
                       ("url", "url"), ("language", "language")):
         if not out.get(key) and getattr(m, attr, None):
