@@ -167,3 +167,37 @@ def test_byline_from_author_page_link(tmp_path):
     d = threads.read(p).docs.iloc[0]
     assert d["author"] == "Eva Kern"
     assert d["published"] == pd.Timestamp("2022-03-03", tz="UTC")  # written-out date in the byline
+
+
+_TAGS = ["<html>", "<body>", "<p>", "</p>", "<div class='entry-content'>", "</div>",
+         "<ol class='commentlist'>", "<li class='comment' id='comment-1'>", "<li id='comment-2'>",
+         "</li>", "</ol>", "<ul class='children'>", "</ul>", "<a id='comment-3'></a>",
+         "<article class='comment'>", "</article>", "<div class='indented'>", "<time datetime='x'>",
+         "</time>", "<br>", "<script>", "</script>", "<!--", "-->", "<?xml version='1.0'?>",
+         "<cite class='fn'>", "</cite>", "</body>", "</html>", "&amp;", "&#0;", "\x00", "<", ">"]
+
+
+def test_any_tag_soup_gives_a_corpus_or_an_error_naming_the_file(tmp_path):
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    from threads.errors import ThreadframeError
+
+    pieces = st.lists(st.one_of(st.sampled_from(_TAGS), st.text(max_size=12)), max_size=40)
+
+    @hypothesis.settings(max_examples=60, deadline=None, derandomize=True)
+    @hypothesis.given(pieces, st.sampled_from(["wordpress", "article_html", "hackernews_html"]))
+    def check(parts, fmt):
+        p = tmp_path / "soup.html"
+        p.write_text("".join(parts), encoding="utf-8", errors="surrogatepass")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                c = threads.read(p, format=fmt)
+            except ThreadframeError as exc:
+                assert "soup.html" in str(exc) or "threadframe[html]" in str(exc)
+                return
+        assert c.units["unit_id"].is_unique
+        cm = c.units[c.units["role"] == "comment"]
+        assert cm["parent_id"].dropna().isin(set(cm["unit_id"])).all()
+
+    check()
