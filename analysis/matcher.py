@@ -37,7 +37,6 @@ _BSEP = SEP.encode()
 _SPACE = ord(" ")
 _TABLE = bytes(
     b if (chr(b).isalnum() or b == ord("_") or b >= 0x80 or b == 0) else _SPACE for b in range(256))
-_NP_TABLE = np.frombuffer(_TABLE, dtype=np.uint8)
 _LATIN1_PUNCT = np.zeros(256, dtype=bool)
 _LATIN1_PUNCT[[0xA0, 0xA1, 0xA6, 0xA7, 0xA8, 0xA9, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF, 0xB0, 0xB1,
                0xB4, 0xB6, 0xB7, 0xB8, 0xBB, 0xBF]] = True
@@ -124,7 +123,7 @@ def normalise(texts: list[str]) -> Normalised:
     if len(raw) == len(low):
         arr = np.frombuffer(raw.translate(_TABLE), dtype=np.uint8)
     else:  # multi-byte characters: remember where each character starts
-        arr = _NP_TABLE[np.frombuffer(raw, dtype=np.uint8)]
+        arr = np.frombuffer(raw.translate(_TABLE), dtype=np.uint8).copy()
         starts = np.flatnonzero((arr & 0xC0) != 0x80)
         # punctuation U+2000-U+206F (curly quotes, dashes, ...) and Latin-1
         # punctuation (no-break space, guillemets, ...) become spaces too
@@ -355,7 +354,12 @@ def _resolve(ti, eid, cs, ce, entry_group):
     if len(ti) == 0:
         return ti, eid, cs, ce
     g = entry_group[eid]
-    order = np.lexsort((-ce, cs, g, ti))
+    span = int(ce.max()) + 1
+    ng = int(g.max()) + 1
+    if (int(ti.max()) + 1) * ng * span * span < 2**62:  # one int64 key sorts faster than lexsort
+        order = np.argsort(((ti * ng + g) * span + cs) * span + (span - 1 - (ce - cs)), kind="stable")
+    else:
+        order = np.lexsort((-ce, cs, g, ti))
     ti, eid, cs, ce, g = ti[order], eid[order], cs[order], ce[order], g[order]
     same = np.r_[False, (ti[1:] == ti[:-1]) & (g[1:] == g[:-1])]
     # one running maximum of ends over all (text, group) blocks: offset each

@@ -192,3 +192,12 @@ def test_cli_tag_writes_parquet_tables(tmp_path, capsys):
     assert "tagged" in capsys.readouterr().out
     assert cli_main(["tag", str(corpus_dir), "--out", str(out), "--codebook", "nope"]) == 2
     assert "unknown codebook 'nope'" in capsys.readouterr().err
+
+
+def test_generators_of_texts_and_lists_of_tables():
+    from_gen = analysis.tag(t for t in ["privacy matters", "cameras"])
+    assert from_gen.wide().index.tolist() == ["0", "1"]
+    tables = [pd.DataFrame({"unit_id": ["a"], "text": ["privacy"]}),
+              pd.DataFrame({"unit_id": ["b"], "text": ["cameras"]})]
+    w = analysis.tag(tables).wide()
+    assert w.index.tolist() == ["a", "b"] and w.loc["a", "rights"] and w.loc["b", "technology"]
