@@ -93,21 +93,21 @@ class Normalised:
     ``text``: the normalised batch; ``keep[i]``: the byte offset (in the
     joined UTF-8 batch, before collapsing) of normalised character i;
     ``char_off``: each text's character offset in the joined batch;
-    ``starts``: byte offset of every character of the joined batch (None
-    when the batch is pure ASCII, where bytes are characters).
+    ``cont``: running count of UTF-8 continuation bytes (None when the batch
+    is pure ASCII, where bytes are characters).
     """
 
     text: str
     arr: np.ndarray  # the same, as bytes
     keep: np.ndarray
     char_off: np.ndarray
-    starts: np.ndarray | None
+    cont: np.ndarray | None
 
     def to_chars(self, byte_pos: np.ndarray) -> np.ndarray:
-        """Byte offsets in the joined batch -> character offsets in it."""
-        if self.starts is None:
+        """Byte offsets (of character starts) in the joined batch -> character offsets."""
+        if self.cont is None:
             return byte_pos
-        return np.searchsorted(self.starts, byte_pos, side="left")
+        return byte_pos - self.cont[byte_pos - 1]  # position 0 is the leading space
 
 
 def normalise(texts: list[str]) -> Normalised:
@@ -119,12 +119,12 @@ def normalise(texts: list[str]) -> Normalised:
     if len(low) != len(big):  # a character lower-cases to two (e.g. 'İ'): fold text by text
         low = " " + SEP.join(t.lower() if len(t.lower()) == len(t) else _fold(t) for t in texts) + " "
     raw = low.encode("utf-8", "surrogatepass")
-    starts = None
+    cont = None
     if len(raw) == len(low):
         arr = np.frombuffer(raw.translate(_TABLE), dtype=np.uint8)
-    else:  # multi-byte characters: remember where each character starts
+    else:  # multi-byte characters: count continuation bytes to map back
         arr = np.frombuffer(raw.translate(_TABLE), dtype=np.uint8).copy()
-        starts = np.flatnonzero((arr & 0xC0) != 0x80)
+        cont = np.cumsum((arr & 0xC0) == 0x80, dtype=np.int64)
         # punctuation U+2000-U+206F (curly quotes, dashes, ...) and Latin-1
         # punctuation (no-break space, guillemets, ...) become spaces too
         lead = np.flatnonzero(arr[:-2] == 0xE2)
@@ -138,7 +138,7 @@ def normalise(texts: list[str]) -> Normalised:
     space = arr == _SPACE
     keep = np.flatnonzero(np.r_[True, ~(space[1:] & space[:-1])])  # drop a space after a space
     collapsed = arr[keep]
-    return Normalised(collapsed.tobytes().decode("latin-1"), collapsed, keep, char_off, starts)
+    return Normalised(collapsed.tobytes().decode("latin-1"), collapsed, keep, char_off, cont)
 
 
 class Matcher:

@@ -156,7 +156,10 @@ def _as_units(data, roles) -> pd.DataFrame:
         if col in units.columns:
             out[col] = units[col]
     text = units["text"]
-    bad = ~text.map(lambda v: isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)))
+    kind = "string" if isinstance(text.dtype, pd.StringDtype) else pd.api.types.infer_dtype(text, skipna=True)
+    bad = pd.Series(False, index=text.index)
+    if kind not in ("string", "empty"):
+        bad = ~text.map(lambda v: isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)))
     if bad.any():
         raise TaggingError(f"tag: 'text' must be text; row {int(np.flatnonzero(bad)[0])} holds "
                            f"{type(text[bad].iloc[0]).__name__}")
@@ -192,7 +195,7 @@ def _contexts(units: pd.DataFrame) -> dict[str, tuple[str, ...] | None]:
 
 # ---------------------------------------------------------------------- tagging
 def tag(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = "unit", *,
-        roles: Iterable[str] | None = CONTENT_ROLES, batch_size: int = 5000,
+        roles: Iterable[str] | None = CONTENT_ROLES, batch_size: int = 10000,
         progress: bool = False) -> TagResult:
     """Tag every unit (or sentence) with the codebook's categories and stance.
 
@@ -220,7 +223,7 @@ def tag(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = "unit", 
 
 
 def tag_batches(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = "unit", *,
-                roles: Iterable[str] | None = CONTENT_ROLES, batch_size: int = 5000,
+                roles: Iterable[str] | None = CONTENT_ROLES, batch_size: int = 10000,
                 progress: bool = False) -> Iterator[TagResult]:
     """Like :func:`tag`, but yields one :class:`TagResult` per batch of units.
 
