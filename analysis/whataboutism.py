@@ -15,17 +15,22 @@ Rules (one feature column each, see :func:`rule_features`):
 - ``selective_outrage``: "where was the outrage when", "nobody cared when ...",
   "I don't remember you complaining".
 - ``selective_attention``: "never a mention of", "nobody talks about",
-  "ignoring how X ...", "double standard", "hypocrisy".
+  "ignoring how X ...", "conveniently" (0.75).
 - ``counter_accusation``: "look who's talking", "pot calling the kettle",
-  "you people ...", "clean up your own house".
+  "you people ...", "clean up your own house", "hypocrites", "double standard".
 - ``what_about``: a weak deflecting question ("what about", "how about",
   "funny how", "how come", "remember when"); followed within a few words by
   another actor or a wrongdoing word, it also counts as a ``comparison``.
 - ``actor_switch``: the unit names an actor that is not among the actors
   its context (the article the comment sits under, or a given title)
-  mentions most, next to a wrongdoing word.
-- ``other_wrong``: a wrongdoing word attached to another actor without the
-  context: a second actor's wrong in a reply (weak).
+  mentions most, within NEAR_CHARS of a wrongdoing word (1.0: pointing at
+  another actor's wrong is the move itself).
+- ``other_wrong``: the same without a context to compare with (0.25).
+
+The lexicon is compiled into the same automaton as the codebook
+(:func:`rule_cues`), so the rules cost no second pass over the text;
+:func:`rule_arrays` applies them to a whole batch with numpy and
+:func:`combine` to one text (they agree; the tests check it).
 """
 
 from __future__ import annotations
