@@ -49,12 +49,15 @@ from .matcher import Matcher, cue_tokens
 # ---------------------------------------------------------------------- lexicons
 # Actors: surface form -> canonical actor. Lower-case; matched on word boundaries.
 _ACTOR_GROUPS = {
+    # US agencies count as the US: a comment on the NSA under a story about
+    # the US government does not switch actor
     "US": ["us", "u.s.", "u.s", "usa", "america", "american", "americans", "united states",
-           "washington", "uncle sam", "pentagon", "white house", "us government"],
+           "washington", "uncle sam", "pentagon", "white house", "us government",
+           "nsa", "cia", "fbi", "dhs", "ice"],
     "China": ["china", "chinese", "beijing", "ccp", "prc", "xi", "xi jinping", "communist party"],
     "Russia": ["russia", "russian", "russians", "putin", "kremlin", "moscow", "soviet", "ussr"],
     "Ukraine": ["ukraine", "ukrainian", "ukrainians", "zelensky", "zelenskyy", "kyiv", "kiev"],
-    "UK": ["uk", "britain", "british", "england", "english", "london"],
+    "UK": ["uk", "britain", "british", "england", "english", "london", "gchq"],
     "Europe": ["europe", "european", "europeans", "eu", "nato", "germany", "france", "german", "french"],
     "Israel": ["israel", "israeli", "israelis", "idf", "netanyahu"],
     "Palestine": ["palestine", "palestinian", "palestinians", "hamas", "gaza"],
@@ -62,7 +65,6 @@ _ACTOR_GROUPS = {
     "Saudi Arabia": ["saudi", "saudis", "saudi arabia"],
     "India": ["india", "indian", "modi"],
     "West": ["the west", "western", "westerners"],
-    "NSA": ["nsa", "cia", "fbi", "gchq", "dhs", "ice"],
     "Big Tech": ["facebook", "google", "amazon", "apple", "microsoft", "twitter", "meta",
                  "tiktok", "youtube", "big tech", "silicon valley", "mega-corps", "corporations"],
     "Huawei": ["huawei", "zte", "hikvision"],
