@@ -96,7 +96,7 @@ class TagResult:
         out["top_cues"] = out["top_cues"].fillna("")
         return out.reindex(list(self.codebook.categories)).reset_index()
 
-    def show(self, unit_id: str, sentence: int | None = None):
+    def show(self, unit_id: str):
         """The unit's text with its cues highlighted per category (renders in Jupyter)."""
         from .display import Highlighted
 
