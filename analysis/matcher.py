@@ -93,8 +93,8 @@ class Normalised:
     ``text``: the normalised batch; ``keep[i]``: the byte offset (in the
     joined UTF-8 batch, before collapsing) of normalised character i;
     ``char_off``: each text's character offset in the joined batch;
-    ``cont``: running count of UTF-8 continuation bytes (None when the batch
-    is pure ASCII, where bytes are characters).
+    ``cont``: positions of UTF-8 continuation bytes (None when the batch is
+    pure ASCII, where bytes are characters).
     """
 
     text: str
@@ -107,7 +107,7 @@ class Normalised:
         """Byte offsets (of character starts) in the joined batch -> character offsets."""
         if self.cont is None:
             return byte_pos
-        return byte_pos - self.cont[byte_pos - 1]  # position 0 is the leading space
+        return byte_pos - np.searchsorted(self.cont, byte_pos, side="left")
 
 
 def normalise(texts: list[str]) -> Normalised:
@@ -124,7 +124,7 @@ def normalise(texts: list[str]) -> Normalised:
         arr = np.frombuffer(raw.translate(_TABLE), dtype=np.uint8)
     else:  # multi-byte characters: count continuation bytes to map back
         arr = np.frombuffer(raw.translate(_TABLE), dtype=np.uint8).copy()
-        cont = np.cumsum((arr & 0xC0) == 0x80, dtype=np.int64)
+        cont = np.flatnonzero((arr & 0xC0) == 0x80)  # few in most text: cheap to search
         # punctuation U+2000-U+206F (curly quotes, dashes, ...) and Latin-1
         # punctuation (no-break space, guillemets, ...) become spaces too
         lead = np.flatnonzero(arr[:-2] == 0xE2)
