@@ -203,3 +203,33 @@ def test_generators_of_texts_and_lists_of_tables():
               pd.DataFrame({"unit_id": ["b"], "text": ["cameras"]})]
     w = analysis.tag(tables).wide()
     assert w.index.tolist() == ["a", "b"] and w.loc["a", "rights"] and w.loc["b", "technology"]
+
+
+def test_evidence_spans_property_random_unicode_text():
+    """Whatever the text (accents, curly quotes, emoji, İ, line breaks), every
+    evidence span cuts out exactly the matched text, and it holds the cue's words."""
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    pieces = ["privacy", "Human", "rights", "facial", "recognition", "camera", "cameras", "Huawei",
+              "surveillance", "big", "brother", "é", "İ", "’", "“", "—", "😀", "\n", " ", ", ", "-",
+              "naïve", "ß", "US", "us", "social", "security", "the", "x"]
+    book = analysis.load_codebook("surveillance")
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.lists(st.sampled_from(pieces), max_size=25).map("".join), min_size=1, max_size=6))
+    def check(texts):
+        r = analysis.tag(texts, book)
+        for table in (r.evidence, r.stance_evidence):
+            for row in table.itertuples():
+                if row.cue.startswith("rule:"):
+                    continue
+                text = texts[int(row.unit_id)]
+                assert text[row.start:row.end] == row.matched
+                words = [w.rstrip("*") for w in re.findall(r"\w+\*?", row.cue.lower())]
+                found = re.findall(r"\w+", row.matched.lower())
+                assert len(found) >= len(words) and all(f.startswith(w) for f, w in zip(found, words, strict=False))
+
+    check()
