@@ -10,6 +10,7 @@ See docs/tagging.md. The table shapes are the contract in docs/contracts.md.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,8 +19,8 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from threads.errors import ThreadframeError
-from threads.schema import ARTICLE_ROLES, CONTENT_ROLES
+from threads.errors import ThreadframeError, ThreadframeWarning
+from threads.schema import ARTICLE_ROLES, CONTENT_ROLES, ROLES
 
 from . import whataboutism as wa
 from .codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
@@ -237,29 +238,39 @@ def tag_batches(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = 
         raise TaggingError(f"tag: batch_size must be a positive whole number, not {batch_size!r}")
     cb = load_codebook(codebook)
     matcher = _compiled(cb)
+    roles_ = None if roles is None else ([roles] if isinstance(roles, str) else list(roles))
+    if roles_ is not None:
+        unknown = sorted(set(roles_) - set(ROLES))
+        if unknown:
+            raise TaggingError(f"tag: unknown role(s) {', '.join(map(repr, unknown))}; "
+                               f"roles are {', '.join(ROLES)}")
     if isinstance(data, list | tuple) and data and all(isinstance(d, pd.DataFrame) for d in data):
         data = iter(data)
     if _is_chunk_stream(data):
         first = next(data, None)
         if first is not None and not isinstance(first, pd.DataFrame):
             data = [first, *data]  # an iterator of texts, not of tables: take it whole
-            chunks = iter([(_as_units(data, roles), None)])
+            chunks = iter([_as_units(data, roles)])
         else:
             rest = () if first is None else chain([first], data)
-            chunks = ((_as_units(c, roles), None) for c in rest)
+            chunks = (_as_units(c, roles) for c in rest)
     else:
-        chunks = iter([(_as_units(data, roles), None)])
+        chunks = iter([_as_units(data, roles)])
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(unit="units", desc=f"tagging ({cb.name})")
     try:
-        for units, _ in chunks:
-            ctx = _contexts(units) if cb_has_rules(cb) else {}
-            if roles is not None and "role" in units.columns:
-                roles_ = [roles] if isinstance(roles, str) else list(roles)
+        for units in chunks:
+            ctx = _contexts(units) if _has_rules(cb) else {}
+            if roles_ is not None and "role" in units.columns:
+                n_in = len(units)
                 units = units[units["role"].isin(roles_)].reset_index(drop=True)
+                if n_in and units.empty:
+                    warnings.warn(f"tag: none of {n_in} units has a role in {', '.join(roles_)}; "
+                                  "nothing was tagged (pass roles=None to tag every row)",
+                                  ThreadframeWarning, stacklevel=3)
             for lo in range(0, len(units), batch_size):
                 batch = units.iloc[lo:lo + batch_size]
                 yield _tag_batch(batch, cb, matcher, level, ctx)
@@ -270,7 +281,7 @@ def tag_batches(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = 
             bar.close()
 
 
-def cb_has_rules(cb: Codebook) -> bool:
+def _has_rules(cb: Codebook) -> bool:
     return any(c.rules for c in cb.specs)
 
 

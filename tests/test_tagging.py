@@ -233,3 +233,12 @@ def test_evidence_spans_property_random_unicode_text():
                 assert len(found) >= len(words) and all(f.startswith(w) for f, w in zip(found, words, strict=False))
 
     check()
+
+
+def test_roles_are_checked_and_an_empty_selection_warns():
+    units = pd.DataFrame({"unit_id": ["a"], "role": ["meta"], "text": ["privacy"]})
+    with pytest.raises(TaggingError, match="unknown role"):
+        analysis.tag(units, roles=["comments"])
+    with pytest.warns(threads.ThreadframeWarning, match="nothing was tagged"):
+        assert len(analysis.tag(units).tags) == 0
+    assert analysis.tag(units, roles=None).wide().loc["a", "rights"]
