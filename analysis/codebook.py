@@ -13,6 +13,7 @@ import html
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -221,10 +222,20 @@ def load_codebook(name_or_path: str | os.PathLike | Codebook = DEFAULT_CODEBOOK)
                                             + " (or give the path of a YAML file)")])
             raise CodebookError(str(path), [(None, "file not found")])
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
         raise CodebookError(str(path), [(None, f"cannot be read ({exc})")]) from None
-    return parse_codebook(text, source=str(path))
+    return _load_file(str(path), stamp)
+
+
+@lru_cache(maxsize=32)
+def _load_file(path: str, stamp: int) -> Codebook:
+    """Parse a codebook file once per modification (edit the file and it is read again)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodebookError(path, [(None, f"cannot be read ({exc})")]) from None
+    return parse_codebook(text, source=path)
 
 
 def parse_codebook(text: str, source: str | None = None) -> Codebook:

@@ -108,7 +108,9 @@ class TagResult:
         row = self.units[self.units["unit_id"] == unit_id]
         if row.empty:
             raise TaggingError(f"explain: unit {unit_id!r} is not in this result")
-        return explain(row["text"].iloc[0], category, self.codebook)
+        ctx = row["context"].iloc[0] if "context" in row.columns else ""
+        return explain(row["text"].iloc[0], category, self.codebook,
+                       context=tuple(ctx.split(";")) if ctx else None)
 
     def __len__(self) -> int:
         return len(self.stance)
@@ -173,11 +175,13 @@ def _contexts(units: pd.DataFrame) -> dict[str, tuple[str, ...] | None]:
     """
     out: dict[str, tuple[str, ...] | None] = {}
     if "role" in units.columns:
+        is_article = units["role"].isin(list(ARTICLE_ROLES))
         article = units[units["role"].isin(["title", "body"])]
-        focal = {d: wa.focal_actors(g["text"].tolist()) or None
-                 for d, g in article.groupby("doc_id", sort=False)}
-        for uid, doc, role in zip(units["unit_id"], units["doc_id"], units["role"], strict=True):
-            out[uid] = None if role in ARTICLE_ROLES else focal.get(doc)
+        focal = {d: f for d, g in article.groupby("doc_id", sort=False)
+                 if (f := wa.focal_actors(g["text"].tolist()))}
+        if focal:
+            sel = units[~is_article & units["doc_id"].isin(list(focal))]
+            out.update(zip(sel["unit_id"], sel["doc_id"].map(focal), strict=True))
     if "context" in units.columns:
         for uid, c in zip(units["unit_id"], units["context"], strict=True):
             if isinstance(c, str) and c:
@@ -268,10 +272,14 @@ def _is_chunk_stream(data) -> bool:
     return isinstance(data, Iterator) or hasattr(data, "__next__")
 
 
+def _str_array(values):
+    return pd.array(values, dtype="str")
+
+
 def _tag_batch(batch: pd.DataFrame, cb: Codebook, matcher: Matcher, level: str, ctx) -> TagResult:
     unit_ids = batch["unit_id"].to_numpy(dtype=object)
     doc_ids = batch["doc_id"].to_numpy(dtype=object)
-    unit_texts = batch["text"].tolist()
+    unit_texts = list(batch["text"].to_numpy(dtype=object))
     if level == "sentence":
         row_unit, row_sent, row_off, texts = [], [], [], []
         for ui, t in enumerate(unit_texts):
@@ -289,122 +297,108 @@ def _tag_batch(batch: pd.DataFrame, cb: Codebook, matcher: Matcher, level: str, 
     n = len(texts)
     cats = cb.categories
     ncat = len(cats)
-    _, hits, _ = matcher.match_batch(texts)
-    entries = matcher.entries
-    groups = matcher.groups
+    m = matcher.match_arrays(texts)
+    group = matcher.entry_group[m.entry]
+    is_cat = group < ncat
 
-    # -- cue evidence (categories) and stance evidence
-    ev_rows, st_rows = [], []
-    wa_hits: dict[int, list] = {}
-    for ti, eid, s, e in hits:
-        ent = entries[eid]
-        g = ent.group
-        if g < ncat:
-            ev_rows.append((ti, g, ent.cue.pattern, s, e, ent.cue.weight))
-        elif groups[g].startswith("stance:"):
-            st_rows.append((ti, groups[g][7:], ent.cue.pattern, s, e, ent.cue.weight))
-        else:
-            wa_hits.setdefault(ti, []).append((groups[g], s, e, texts[ti][s:e]))
-    scores = np.zeros(n * ncat)
-    counts = np.zeros(n * ncat, dtype=np.int64)
-    if ev_rows:
-        ti_a = np.fromiter((r[0] for r in ev_rows), np.int64, len(ev_rows))
-        g_a = np.fromiter((r[1] for r in ev_rows), np.int64, len(ev_rows))
-        w_a = np.fromiter((r[5] for r in ev_rows), float, len(ev_rows))
-        idx = ti_a * ncat + g_a
-        scores += np.bincount(idx, weights=w_a, minlength=n * ncat)
-        counts += np.bincount(idx, minlength=n * ncat)
-    # -- rule categories (whataboutism): one evidence row per rule hit
+    # -- category cues: scores, counts, evidence rows (text, category, cue, start, end, weight)
+    c_ti, c_g, c_e = m.text[is_cat], group[is_cat], m.entry[is_cat]
+    c_w = matcher.entry_weight[c_e]
+    idx = c_ti * ncat + c_g
+    scores = np.bincount(idx, weights=c_w, minlength=n * ncat).astype(float)
+    counts = np.bincount(idx, minlength=n * ncat).astype(np.int64)
+    ev_parts = [(c_ti, c_g, matcher.entry_pattern[c_e], m.start[is_cat], m.end[is_cat], c_w)]
+
+    # -- rule categories (whataboutism): scored by the rule layer, one evidence row per rule hit
     rule_cats = [gi for gi, c in enumerate(cb.specs) if c.rules == "whataboutism"]
-    if rule_cats and wa_hits:
-        for ti, gh in wa_hits.items():
-            uid = unit_ids[row_unit_a[ti]]
-            rh = wa.combine(gh, ctx.get(uid))
-            if not rh:
-                continue
-            sc = wa.score(rh)
-            for gi in rule_cats:
-                scores[ti * ncat + gi] += sc
-                counts[ti * ncat + gi] += len(rh)
-                ev_rows += [(ti, gi, f"rule:{h.rule}", h.start, h.end, h.weight) for h in rh]
+    if rule_cats:
+        uids = unit_ids[row_unit_a]
+        masks = np.fromiter((wa.context_mask(ctx.get(u)) for u in uids), dtype=np.int64, count=n)
+        r_score, _, (r_ti, r_rule, r_s, r_e) = wa.rule_arrays(matcher, m, n, masks)
+        names = np.array([f"rule:{r}" for r in wa.RULES], dtype=object)
+        weights = np.array([wa._RULE_WEIGHTS[r] for r in wa.RULES])
+        for gi in rule_cats:
+            scores[np.arange(n) * ncat + gi] += r_score
+            counts += np.bincount(r_ti * ncat + gi, minlength=n * ncat)
+            ev_parts.append((r_ti, np.full(len(r_ti), gi), names[r_rule], r_s, r_e, weights[r_rule]))
     thresholds = np.array([c.threshold for c in cb.specs])
     scores = scores.reshape(n, ncat)
     present = (scores >= thresholds) & (scores > 0)
 
     # -- tables
-    src = f"codebook:{cb.name}"
     rows_unit = unit_ids[row_unit_a]
     rows_doc = doc_ids[row_unit_a]
     tags = pd.DataFrame({
-        "unit_id": pd.array(np.repeat(rows_unit, ncat), dtype="str"),
-        "doc_id": pd.array(np.repeat(rows_doc, ncat), dtype="str"),
-        "category": pd.array(np.tile(np.asarray(cats, dtype=object), n), dtype="str"),
+        "unit_id": _str_array(np.repeat(rows_unit, ncat)),
+        "doc_id": _str_array(np.repeat(rows_doc, ncat)),
+        "category": _str_array(np.tile(np.asarray(cats, dtype=object), n)),
         "score": scores.ravel(),
         "present": present.ravel(),
-        "n_cues": counts.astype(np.int64),
-        "source": pd.array([src] * (n * ncat), dtype="str"),
+        "n_cues": counts,
+        "source": _str_array(np.full(n * ncat, f"codebook:{cb.name}", dtype=object)),
     })
-    ev = _span_table(ev_rows, texts, row_unit_a, row_off_a, unit_ids, doc_ids,
-                     lambda r: cats[r[1]], "category", EVIDENCE_COLUMNS)
-    st_ev = _span_table(st_rows, texts, row_unit_a, row_off_a, unit_ids, doc_ids,
-                        lambda r: r[1], "side", STANCE_EVIDENCE_COLUMNS)
+    cat_names = np.asarray(cats, dtype=object)
+    ev, ev_rows = _span_table(ev_parts, texts, row_unit_a, row_off_a, unit_ids, doc_ids,
+                              lambda g: cat_names[g.astype(np.int64)], "category", EVIDENCE_COLUMNS)
+
+    # -- stance
     crit = np.zeros(n)
     supp = np.zeros(n)
-    for ti, side, _, _, _, w in st_rows:
-        (crit if side == "critical" else supp)[ti] += w
+    st_parts = []
+    for side, arr in (("critical", crit), ("supportive", supp)):
+        if f"stance:{side}" not in matcher.groups:
+            continue
+        sel = group == matcher.groups.index(f"stance:{side}")
+        w = matcher.entry_weight[m.entry[sel]]
+        arr += np.bincount(m.text[sel], weights=w, minlength=n)
+        st_parts.append((m.text[sel], np.full(int(sel.sum()), side, dtype=object),
+                         matcher.entry_pattern[m.entry[sel]], m.start[sel], m.end[sel], w))
+    st_ev, st_rows = _span_table(st_parts, texts, row_unit_a, row_off_a, unit_ids, doc_ids,
+                                 lambda v: v, "side", STANCE_EVIDENCE_COLUMNS)
     st_score = supp - crit
     thr = cb.stance.threshold if cb.stance is not None else 1.0
     label = np.where(st_score >= thr, "supportive", np.where(st_score <= -thr, "critical", "neutral"))
-    stance = pd.DataFrame({"unit_id": pd.array(rows_unit, dtype="str"),
-                           "doc_id": pd.array(rows_doc, dtype="str"),
-                           "stance": pd.array(label, dtype="str"), "score": st_score,
+    stance = pd.DataFrame({"unit_id": _str_array(rows_unit), "doc_id": _str_array(rows_doc),
+                           "stance": _str_array(label.astype(object)), "score": st_score,
                            "critical": crit, "supportive": supp})
     units_out = batch[[c for c in ("unit_id", "doc_id", "role", "text") if c in batch.columns]]
+    if rule_cats:  # the actors each unit responds to, so explain() can show them
+        units_out = units_out.assign(context=_str_array(np.array(
+            [";".join(ctx.get(u) or ()) for u in unit_ids], dtype=object)))
     if level == "sentence":
         sent = np.asarray(row_sent, dtype=np.int64)
         tags.insert(1, "sentence", np.repeat(sent, ncat))
         stance.insert(1, "sentence", sent)
-        for table in (ev, st_ev):
-            table.insert(1, "sentence", _sentence_of(table, rows_unit, sent, row_off_a, texts))
-        units_out = units_out.reset_index(drop=True)
+        ev.insert(1, "sentence", sent[ev_rows])
+        st_ev.insert(1, "sentence", sent[st_rows])
     return TagResult(tags=tags, evidence=ev, stance=stance, codebook=cb, level=level,
                      units=units_out.reset_index(drop=True), stance_evidence=st_ev)
 
 
-def _span_table(rows, texts, row_unit, row_off, unit_ids, doc_ids, name_of, name_col, columns):
-    if not rows:
-        out = pd.DataFrame({c: pd.Series(dtype="str") for c in columns})
-        for c in ("start", "end"):
-            out[c] = out[c].astype(np.int64)
-        out["weight"] = out["weight"].astype(float)
-        return out
-    ti = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-    start = np.fromiter((r[3] for r in rows), np.int64, len(rows))
-    end = np.fromiter((r[4] for r in rows), np.int64, len(rows))
+def _span_table(parts, texts, row_unit, row_off, unit_ids, doc_ids, name_of, name_col, columns):
+    """Evidence rows from parallel arrays (text row, name, cue, start, end, weight),
+    sorted by text and start; also returns each row's text (sentence) row."""
+    if parts:
+        ti, names, cue, start, end, weight = (np.concatenate(x) for x in zip(*parts, strict=True))
+    else:
+        ti = start = end = np.zeros(0, dtype=np.int64)
+        names = cue = np.zeros(0, dtype=object)
+        weight = np.zeros(0)
+    ti = ti.astype(np.int64)
+    order = np.lexsort((start, ti))
+    ti, names, cue, start, end, weight = (a[order] for a in (ti, names, cue, start, end, weight))
+    matched = [texts[t][s:e] for t, s, e in zip(ti.tolist(), start.tolist(), end.tolist(), strict=True)]
     out = pd.DataFrame({
-        "unit_id": pd.array(unit_ids[row_unit[ti]], dtype="str"),
-        "doc_id": pd.array(doc_ids[row_unit[ti]], dtype="str"),
-        name_col: pd.array([name_of(r) for r in rows], dtype="str"),
-        "cue": pd.array([r[2] for r in rows], dtype="str"),
-        "start": start + row_off[ti],
-        "end": end + row_off[ti],
-        "matched": pd.array([texts[r[0]][r[3]:r[4]] for r in rows], dtype="str"),
-        "weight": np.fromiter((r[5] for r in rows), float, len(rows)),
-        "_row": ti,
-    })
-    out = out.sort_values(["_row", "start", name_col], kind="stable")
-    return out.drop(columns="_row").reset_index(drop=True)[columns]
-
-
-def _sentence_of(table, rows_unit, sent, row_off, texts):
-    # evidence rows were built per sentence row; recover it from unit + span
-    if table.empty:
-        return pd.Series(dtype=np.int64)
-    key = pd.DataFrame({"unit_id": rows_unit, "sentence": sent, "s0": row_off})
-    merged = table[["unit_id", "start"]].reset_index().merge(key, on="unit_id")
-    merged = merged[merged["s0"] <= merged["start"]]
-    best = merged.sort_values("s0").groupby("index")["sentence"].last()
-    return best.reindex(table.index).to_numpy(np.int64)
+        "unit_id": _str_array(unit_ids[row_unit[ti]]),
+        "doc_id": _str_array(doc_ids[row_unit[ti]]),
+        name_col: _str_array(name_of(names) if len(names) else np.zeros(0, dtype=object)),
+        "cue": _str_array(cue),
+        "start": (start + row_off[ti]).astype(np.int64),
+        "end": (end + row_off[ti]).astype(np.int64),
+        "matched": _str_array(np.asarray(matched, dtype=object)),
+        "weight": weight.astype(float),
+    })[columns]
+    return out, ti
 
 
 def _empty_result(cb: Codebook, level: str) -> TagResult:

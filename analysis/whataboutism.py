@@ -12,13 +12,15 @@ Rules (one feature column each, see :func:`rule_features`):
 
 - ``comparison``: an explicit comparison of wrongs ("the US does the same",
   "just as bad", "no different from", "everyone does it").
-- ``selective_outrage``: "where was the outrage when", "funny how nobody ...",
+- ``selective_outrage``: "where was the outrage when", "nobody cared when ...",
   "I don't remember you complaining".
 - ``selective_attention``: "never a mention of", "nobody talks about",
   "ignoring how X ...", "double standard", "hypocrisy".
 - ``counter_accusation``: "look who's talking", "pot calling the kettle",
   "you people ...", "clean up your own house".
-- ``what_about``: a literal "what about" / "how about" / "what of" (weak).
+- ``what_about``: a weak deflecting question ("what about", "how about",
+  "funny how", "how come", "remember when"); followed within a few words by
+  another actor or a wrongdoing word, it also counts as a ``comparison``.
 - ``actor_switch``: the unit names an actor that is not among the actors
   its context (the article the comment sits under, or a given title)
   mentions most, next to a wrongdoing word.
@@ -82,6 +84,8 @@ WRONGS = [
     "terror*", "regime change", "coup", "drone strikes", "collusion", "treason", "shot",
     "shoot", "shooting", "burned", "burning", "destroyed", "attacked", "attack", "collect*",
     "track", "tracks", "tracking", "direct access", "hypocrisy", "interfere*", "meddl*",
+    "blame*", "to blame", "fault", "responsible", "accountab*", "biased", "fake news",
+    "traitor*", "criminal charges", "dirt on", "slavery", "nazi*", "collud*",
 ]
 
 # Each rule's lexical triggers, in codebook cue syntax (words, phrases matched
@@ -100,19 +104,18 @@ RULE_CUES: dict[str, list[str]] = {
         "also spy", "also spies", "spy too", "also kill", "also kills", "also bomb",
         "when they did it", "when he did it", "when she did it", "when obama did",
         "when trump did", "when bush did", "when clinton did", "when biden did",
-        "same as", "like the us", "like america", "just like",
+        "same as", "like the us", "like america", "just like", "lives matter",
+        "imagine if", "if it was", "if it were", "if that was", "if obama", "if trump", "if biden",
     ],
     "selective_outrage": [
-        "where was the", "where were the", "where was all", "where were all",
-        "where was your", "where were you", "where were they", "where is the outrage",
-        "where's the outrage", "where is your", "where are the", "where was everyone",
-        "funny how", "interesting how", "strange how", "odd how", "amazing how", "curious how",
-        "funny that", "i don't remember", "i dont remember", "i don't recall",
-        "nobody cared", "no one cared", "nobody complained", "no one complained",
-        "nobody said anything", "no one said anything", "not a peep", "didn't hear a peep",
-        "why didn't you", "why didnt you", "why didn't they", "why don't you", "why dont you",
-        "why isn't anyone", "why aren't they", "why is nobody", "why is no one",
-        "when it was", "suddenly care", "now you care", "now they care",
+        "where was the outrage", "where were the protests", "where was all the outrage",
+        "where is the outrage", "where's the outrage", "where was your outrage",
+        "where was everyone when", "where were you when", "where were they when",
+        "where was the media", "where were the media", "where was this", "where were all",
+        "i don't remember you", "i dont remember you", "i don't recall you", "didn't hear you",
+        "nobody cared when", "no one cared when", "nobody complained when", "no one complained when",
+        "nobody said anything when", "no one said anything when", "not a peep",
+        "suddenly care", "now you care", "now they care", "suddenly you care",
     ],
     "selective_attention": [
         "never a mention", "never mention", "never mentions", "never mentioned", "no mention of",
@@ -123,7 +126,7 @@ RULE_CUES: dict[str, list[str]] = {
         "you never hear", "you don't hear", "media won't", "media doesn't", "media didn't",
         "ignoring how", "ignoring the fact", "ignoring that", "ignore how", "ignore the fact",
         "ignores the fact", "ignored the fact", "ignores how", "conveniently", "convenient",
-        "double standard", "double standards", "hypocri*", "selective*",
+        "selective*", "forgot to mention", "forget to mention", "failed to mention",
         "silent about", "silent on", "quiet about", "left out", "leave out", "leaves out",
         "but never", "yet never",
     ],
@@ -136,18 +139,28 @@ RULE_CUES: dict[str, list[str]] = {
         "our own country", "our own backyard", "here at home", "at home we", "at least we don't",
         "at least they don't", "at least we didn't", "at least they didn't", "says the guy",
         "says the man", "says the country", "says the party", "says the one", "projection",
-        "you people", "you lot", "your side", "you guys", "you hypocrit*",
+        "you people", "you lot", "your side", "you guys", "hypocri*", "double standard",
+        "double standards",
         "same people who", "the same people", "same ones who",
     ],
-    "what_about": ["what about", "how about", "what of", "whatabout*"],
+    # weak deflecting questions: on their own not enough, followed by another
+    # actor or a wrong they count as a comparison (see combine)
+    "what_about": [
+        "what about", "how about", "what of", "whatabout*", "funny how", "interesting how",
+        "strange how", "odd how", "amazing how", "curious how", "funny that", "how come",
+        "what happened to", "what happened with", "don't forget", "dont forget", "do not forget",
+        "remember when", "remember how", "why didn't you", "why didnt you", "why didn't they",
+        "why don't you", "why dont you", "why isn't anyone", "why is nobody", "why is no one",
+        "where was the", "where were the", "when it was", "when it's",
+    ],
 }
 _RULE_WEIGHTS = {
     "comparison": 1.0,
-    "selective_outrage": 0.75,
+    "selective_outrage": 1.0,
     "selective_attention": 0.75,
     "counter_accusation": 1.0,
     "what_about": 0.5,
-    "actor_switch": 0.5,
+    "actor_switch": 1.0,
     "other_wrong": 0.25,
 }
 #: Rule names, in feature-column order.
@@ -216,6 +229,12 @@ def combine(group_hits: Iterable[tuple[str, int, int, str]],
             wrongs.append((s, e))
         elif name.startswith("actor:"):
             actors.append((name[6:], s, e, matched))
+    # "what about" + another's wrong or another actor right after it is the
+    # canonical move: the weak phrase is upgraded to a full comparison.
+    for h in [h for h in hits if h.rule == "what_about"]:
+        if any(0 <= s - h.end < NEAR_CHARS for s, _ in wrongs) or any(
+                0 <= a[1] - h.end < NEAR_CHARS for a in actors):
+            hits.append(RuleHit("comparison", h.start, h.end, h.matched, _RULE_WEIGHTS["comparison"]))
     if actors and wrongs:
         focal = set(context_actors or ())
         for actor, s, e, matched in actors:
@@ -235,6 +254,8 @@ def _group_hits(texts: list[str]) -> list[list[tuple[str, int, int, str]]]:
     out: list[list] = [[] for _ in texts]
     for ti, eid, s, e in hits:
         out[ti].append((m.groups[m.entries[eid].group], s, e, texts[ti][s:e]))
+    for hits_of_text in out:
+        hits_of_text.sort(key=lambda h: h[1])  # text order (ties in focal_actors: first mention)
     return out
 
 
@@ -290,15 +311,16 @@ def rule_features(texts: Iterable[str], context: Iterable[str | Sequence[str] | 
         from threads.errors import ThreadframeError
 
         raise ThreadframeError(f"rule_features: {len(texts)} texts but {len(ctx)} contexts")
+    clean = [t if isinstance(t, str) else "" for t in texts]
+    masks = np.array([context_mask(_context_actors(c)) for c in ctx], dtype=np.int64)
     rows = np.zeros((len(texts), len(RULES)), dtype=float)
     scores = np.zeros(len(texts))
-    col = {r: i for i, r in enumerate(RULES)}
-    clean = [t if isinstance(t, str) else "" for t in texts]
-    for i, (gh, c) in enumerate(zip(_group_hits(clean), ctx, strict=True)):
-        hits = combine(gh, _context_actors(c))
-        for h in hits:
-            rows[i, col[h.rule]] += 1
-        scores[i] = score(hits)
+    m = _matcher()
+    for lo in range(0, len(clean), 5000):
+        chunk = clean[lo:lo + 5000]
+        sc, _, (e_ti, e_r, _, _) = rule_arrays(m, m.match_arrays(chunk), len(chunk), masks[lo:lo + 5000])
+        scores[lo:lo + len(chunk)] = sc
+        np.add.at(rows, (e_ti + lo, e_r), 1)
     if binary:
         rows = (rows > 0).astype(float)
     out = pd.DataFrame(rows, columns=[f"wa_{r}" for r in RULES])
@@ -312,3 +334,94 @@ def _context_actors(c) -> tuple[str, ...] | None:
     if isinstance(c, str):
         return focal_actors([c]) or None
     return tuple(c) or None
+
+
+# ---------------------------------------------------------------------- batch form
+_ACTOR_INDEX = {a: i for i, a in enumerate(_ACTOR_GROUPS)}
+_HAS_CONTEXT = 1 << 62  # set in every mask built from a non-empty context
+
+
+def context_mask(actors: Sequence[str] | None) -> int:
+    """Bit mask of context actors (0 = no context), for :func:`rule_arrays`."""
+    if not actors:
+        return 0
+    mask = _HAS_CONTEXT
+    for a in actors:
+        if a in _ACTOR_INDEX:
+            mask |= 1 << _ACTOR_INDEX[a]
+    return mask
+
+
+def _group_kinds(matcher: Matcher) -> np.ndarray:
+    """Per matcher group: rule index (>= 0), -2 for wrongs, -(10 + actor) for actors, -1 else."""
+    kinds = np.full(len(matcher.groups), -1, dtype=np.int64)
+    for gi, name in enumerate(matcher.groups):
+        if not name.startswith("wa:"):
+            continue
+        rest = name[3:]
+        if rest in _RULE_WEIGHTS:
+            kinds[gi] = RULES.index(rest)
+        elif rest == "wrong":
+            kinds[gi] = -2
+        elif rest.startswith("actor:"):
+            kinds[gi] = -(10 + _ACTOR_INDEX[rest[6:]])
+    return kinds
+
+
+def rule_arrays(matcher: Matcher, m, n: int, masks: np.ndarray):
+    """The rule layer over a batch of matches at once (same result as :func:`combine` per text).
+
+    ``m`` are the batch's matches (analysis.matcher.Matches) of a matcher that
+    includes :func:`rule_cues`; ``masks`` the per-text :func:`context_mask`.
+    Returns ``(score, fired, ev)``: score per text, a bool (n x rules) array,
+    and evidence arrays ``(text, rule, start, end)``.
+    """
+    kinds = _group_kinds(matcher)[matcher.entry_group[m.entry]]
+    ti, cs, ce = m.text, m.start, m.end
+    fired = np.zeros((n, len(RULES)), dtype=bool)
+    ev = []
+    lex = kinds >= 0
+    if lex.any():
+        fired[ti[lex], kinds[lex]] = True
+        ev.append((ti[lex], kinds[lex], cs[lex], ce[lex]))
+    wr = kinds == -2
+    ac = kinds <= -10
+    if len(ti):
+        big = int(ce.max()) + 2 * NEAR_CHARS + 1  # texts far enough apart on one axis
+        w_s, w_e = ti[wr] * big + cs[wr], ti[wr] * big + ce[wr]  # sorted: one group
+        wa_i = np.flatnonzero(kinds == RULES.index("what_about"))
+        if len(wa_i):
+            targets = np.sort(np.r_[w_s, ti[ac] * big + cs[ac]])
+            e = ti[wa_i] * big + ce[wa_i]
+            j = np.searchsorted(targets, e, side="left")
+            ok = j < len(targets)
+            ok[ok] = targets[j[ok]] - e[ok] < NEAR_CHARS
+            if ok.any():
+                comp = RULES.index("comparison")
+                fired[ti[wa_i[ok]], comp] = True
+                ev.append((ti[wa_i[ok]], np.full(ok.sum(), comp), cs[wa_i[ok]], ce[wa_i[ok]]))
+        if ac.any() and wr.any():
+            a_s, a_e = ti[ac] * big + cs[ac], ti[ac] * big + ce[ac]
+            j = np.searchsorted(w_s, a_e + NEAR_CHARS, side="left") - 1
+            near = j >= 0
+            near[near] = w_e[j[near]] > a_s[near] - NEAR_CHARS
+            aid = -kinds[ac] - 10
+            mask = masks[ti[ac]]
+            has_ctx = mask != 0
+            in_ctx = ((mask >> aid) & 1) == 1
+            for rule, sel in (("actor_switch", near & has_ctx & ~in_ctx), ("other_wrong", near & ~has_ctx)):
+                if sel.any():
+                    r = RULES.index(rule)
+                    rows = np.flatnonzero(ac)[sel]
+                    fired[ti[rows], r] = True
+                    ev.append((ti[rows], np.full(len(rows), r), cs[rows], ce[rows]))
+    weights = np.array([_RULE_WEIGHTS[r] for r in RULES])
+    score = fired.astype(float) @ weights
+    if ev:
+        e_ti, e_r, e_s, e_e = (np.concatenate(x) for x in zip(*ev, strict=True))
+        order = np.lexsort((e_r, e_s, e_ti))
+        ev_arrays = (e_ti[order], e_r[order], e_s[order], e_e[order])
+    else:
+        z = np.zeros(0, dtype=np.int64)
+        ev_arrays = (z, z, z, z)
+    return score, fired, ev_arrays
