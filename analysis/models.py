@@ -59,9 +59,13 @@ class ModelError(ThreadframeError):
 # Input normalisation
 
 
-def as_units(X, text_column: str = "text", context_column: str | None = None) -> pd.DataFrame:
+def as_units(X, text_column: str = "text", context_column: str | None = None,
+             strict: bool = True) -> pd.DataFrame:
     """A units-like table (``unit_id``, ``doc_id``, ``role``, ``text``,
-    ``context``) from raw texts or a units table; the input is not modified."""
+    ``context``) from raw texts or a units table; the input is not modified.
+
+    A missing ``context_column`` is an error when ``strict`` (training) and
+    empty context otherwise (applying a model to a table without it)."""
     if hasattr(X, "units") and isinstance(X.units, pd.DataFrame):
         import threads
 
@@ -84,7 +88,7 @@ def as_units(X, text_column: str = "text", context_column: str | None = None) ->
             texts = texts[~texts.index.duplicated()]
             parent = X["parent_id"].astype("str").map(texts)
             context = parent.fillna("").reset_index(drop=True).astype("str")
-        if context_column is not None:
+        if context_column is not None and (strict or context_column in X.columns):
             if context_column not in X.columns:
                 raise ModelError(f"the table has no context column {context_column!r}")
             extra = X[context_column].astype("str").fillna("").reset_index(drop=True)
@@ -335,7 +339,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
 
     def _proba_matrix(self, X) -> np.ndarray:
         check_is_fitted(self, "heads_")
-        units = as_units(X, self.text_column, self.context_column)
+        units = as_units(X, self.text_column, self.context_column, strict=False)
         Z = self._featurize(units, fit=False)
         if self.multilabel_:
             return np.column_stack([_positive_proba(h, Z) for h in self.heads_])
@@ -365,7 +369,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
     def tag(self, units) -> pd.DataFrame:
         """The contract's ``tags`` table (one row per unit and category) with
         ``source = "model:<name>"``; ``score`` is the calibrated probability."""
-        table = as_units(units, self.text_column, self.context_column)
+        table = as_units(units, self.text_column, self.context_column, strict=False)
         proba = self._proba_matrix(units)
         cats = [str(c) for c in self._tag_categories()]
         if not self.multilabel_ and len(self.classes_) == 2 and len(cats) == 1:
