@@ -107,19 +107,25 @@ def as_units(X, text_column: str = "text", context_column: str | None = None,
 # Cue and rule features (from the tagger; see docs/contracts.md)
 
 
-def cue_matrix(texts: list[str], codebook) -> tuple[np.ndarray, list[str]]:
-    """log(1 + cue score) and cue presence per codebook category (codebook order).
+def cue_matrix(texts: list[str], codebook, pattern_weight: float = 0.0):
+    """log(1 + cue score) and cue presence per codebook category (codebook order)
+    and, with ``pattern_weight``, log(1 + weight) per cue pattern times it.
 
     Returns ``(matrix, categories)``; rule categories (whataboutism) count as
     the tagger scores them.
     """
     from .codebook import load_codebook
-    from .tagging import cue_counts
+    from .tagging import CueFeatures, cue_counts
 
     book = load_codebook(codebook)
     scores = cue_counts(texts, book, weighted=True).toarray()
-    feats = np.hstack([np.log1p(np.clip(scores, 0, None)), (scores > 0).astype(float)])
-    return feats, list(book.categories)
+    blocks = [np.log1p(np.clip(scores, 0, None)), (scores > 0).astype(float)]
+    if pattern_weight:
+        # One column per cue pattern: a wildcard such as econom* is one feature
+        # however many word forms it matches (the n-grams see each form apart).
+        per_cue = CueFeatures(book, granularity="cue", weighted=True, rules=False).fit(None)
+        blocks.append(np.log1p(per_cue.transform(texts).toarray()) * pattern_weight)
+    return np.hstack(blocks), list(book.categories)
 
 
 def rule_matrix(texts: list[str], context: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -142,7 +148,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, codebook=None, word_ngrams=(1, 2), char_ngrams=(1, 5),
                  min_df=2, max_word_features=20000, max_char_features=40000,
-                 cue_weight=1.0, use_parent=True, context_weight=0.5,
+                 cue_weight=1.0, cue_pattern_weight=2.0, use_parent=True, context_weight=0.5,
                  context_column=None, text_column="text", estimator="svm", C=0.1,
                  class_weight="balanced", calibrate=True, calibration_cv=3,
                  threshold="balanced", anonymize=True, name=None, random_state=0):
@@ -153,6 +159,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         self.max_word_features = max_word_features
         self.max_char_features = max_char_features
         self.cue_weight = cue_weight
+        self.cue_pattern_weight = cue_pattern_weight
         self.use_parent = use_parent
         self.context_weight = context_weight
         self.context_column = context_column
@@ -198,7 +205,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
                 blocks.append(self.char_vectorizer_.transform(masked))
         context = units["context"].tolist()
         if self.codebook is not None and self.cue_weight:
-            cues, cats = cue_matrix(texts, self.codebook)
+            cues, cats = cue_matrix(texts, self.codebook, self.cue_pattern_weight)
             if fit:
                 self.cue_categories_ = cats
             elif cats != self.cue_categories_:
@@ -218,7 +225,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
             blocks.append(self.word_vectorizer_.transform(masked_context) * self.context_weight)
             blocks.append(sp.csr_matrix(has))
             if self.codebook is not None and self.cue_weight:
-                ctx_cues, _ = cue_matrix(context, self.codebook)
+                ctx_cues, _ = cue_matrix(context, self.codebook, self.cue_pattern_weight)
                 blocks.append(sp.csr_matrix(ctx_cues * self.cue_weight * self.context_weight))
         return sp.hstack(blocks, format="csr", dtype=np.float64)
 
@@ -457,7 +464,7 @@ class WhataboutismClassifier(_TextClassifier):
 
     def __init__(self, *, codebook=None, word_ngrams=(1, 2), char_ngrams=(1, 5),
                  min_df=2, max_word_features=20000, max_char_features=40000,
-                 cue_weight=1.0, use_parent=True, context_weight=0.5,
+                 cue_weight=1.0, cue_pattern_weight=2.0, use_parent=True, context_weight=0.5,
                  context_column=None, text_column="text", estimator="svm", C=0.1,
                  class_weight="balanced", calibrate=True, calibration_cv=3,
                  threshold="balanced", anonymize=True, name=None, random_state=0,
@@ -465,6 +472,7 @@ class WhataboutismClassifier(_TextClassifier):
         super().__init__(codebook=codebook, word_ngrams=word_ngrams, char_ngrams=char_ngrams,
                          min_df=min_df, max_word_features=max_word_features,
                          max_char_features=max_char_features, cue_weight=cue_weight,
+                         cue_pattern_weight=cue_pattern_weight,
                          use_parent=use_parent, context_weight=context_weight,
                          context_column=context_column, text_column=text_column,
                          estimator=estimator, C=C, class_weight=class_weight,
