@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .corpus import Corpus
+from .errors import CorpusError
 
 
 def sample_paths() -> list[Path]:
@@ -29,6 +30,11 @@ def sample_corpus() -> Corpus:
     corpus = read(sample_paths())
     meta = sample_metadata().set_index("doc_id")
     docs = corpus.docs.set_index("doc_id")
+    if set(meta.index) != set(docs.index):  # a packaging mistake, not a user error
+        raise CorpusError(f"sample metadata.csv lists {sorted(meta.index)} but the sample files are "
+                          f"{sorted(docs.index)}")
+    # metadata wins where it has a value (an outlet the text does not name); the
+    # parser's value (e.g. a title read from the text) stays where it has none
     for col in meta.columns:
         docs[col] = meta[col].reindex(docs.index).combine_first(docs[col]) if col in docs else meta[col]
     return corpus.with_docs(docs.reset_index())

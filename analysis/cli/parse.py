@@ -14,7 +14,23 @@ def add_parser(sub) -> None:
     p.add_argument("--format", dest="save_format", default="parquet", choices=("parquet", "csv", "jsonl"),
                    help="file format of the tables (default: parquet)")
     p.add_argument("--input-format", default=None, help="force an input format (default: detect)")
+    p.add_argument("--profile", action="append", default=[], metavar="YAML",
+                   help="an extra text-scrape profile (repeatable; see docs/parsing-text.md)")
     p.set_defaults(func=run)
+
+
+def summary_table(corpus):
+    """Per document: units per role, comments, deepest reply, lost texts, unaccounted characters."""
+    s = corpus.summary()
+    audit = corpus.audit().set_index("doc_id")["unaccounted_chars"]
+    table = s.rename(columns={f"n_{r}": r for r in ("title", "body", "comment", "boilerplate", "meta")})
+    table = table.rename(columns={"comment": "comments", "max_depth": "deepest", "text_lost": "lost"})
+    table["unaccounted"] = table["doc_id"].map(audit)
+    if "profile" in corpus.docs.columns:
+        table.insert(1, "profile", table["doc_id"].map(corpus.docs.set_index("doc_id")["profile"]))
+    cols = ["doc_id", "profile", "title", "body", "comments", "deepest", "lost", "boilerplate", "meta",
+            "unaccounted"]
+    return table[[c for c in cols if c in table.columns]]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,10 +38,20 @@ def run(args: argparse.Namespace) -> int:
 
     if args.sample == bool(args.paths):
         raise threads.InputError(None, "give PATH... or --sample (not both, not neither)")
+    if args.profile:
+        from threads.formats.profile import register_profile
+
+        for path in args.profile:
+            register_profile(path)
     corpus = threads.sample_corpus() if args.sample else threads.read(
         args.paths, format=args.input_format, progress=True)
     out = corpus.save(args.out, format=args.save_format)
-    summary = corpus.summary()
-    print(summary.to_string(index=False))
+    print(summary_table(corpus).fillna("").to_string(index=False))
+    if len(corpus.problems):
+        kinds = corpus.problems["problem"].value_counts()
+        print("\nproblems: " + ", ".join(f"{n} {k}" for k, n in kinds.items())
+              + f" (see {out}/problems.{args.save_format})")
+        for row in corpus.problems[corpus.problems["problem"] == "skipped"].itertuples():
+            print(f"  skipped {row.source_path}: {row.detail}")
     print(f"\n{corpus!r}\nwrote {out}/docs.{args.save_format} and {out}/units.{args.save_format}")
     return 0
