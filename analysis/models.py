@@ -384,7 +384,8 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         elif self.multilabel_:
             present = proba >= self.thresholds_[None, :]
         else:
-            present = proba == proba.max(axis=1, keepdims=True)
+            present = np.zeros(proba.shape, dtype=bool)
+            present[np.arange(len(proba)), proba.argmax(axis=1)] = True
         n = len(table)
         out = pd.DataFrame({
             "unit_id": np.repeat(table["unit_id"].to_numpy(), len(cats)),
@@ -392,7 +393,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
             "category": np.tile(cats, n),
             "score": proba.reshape(-1).astype(float),
             "present": present.reshape(-1).astype(bool),
-            "n_cues": 0,
+            "n_cues": self._cue_evidence(table, cats).reshape(-1),
             "source": f"model:{self.model_name}",
         })
         for col in ("unit_id", "doc_id", "category", "source"):
@@ -402,6 +403,24 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
 
     def _tag_categories(self):
         return self.classes_
+
+    def _cue_evidence(self, table: pd.DataFrame, cats: list[str]) -> np.ndarray:
+        """``n_cues`` of the tags table: rule hits (whataboutism) or the codebook's
+        cue matches for categories the codebook shares with the model (else 0)."""
+        out = np.zeros((len(table), len(cats)), dtype=np.int64)
+        texts = table["text"].tolist()
+        if self._use_rules:
+            context = table["context"].tolist() if self.use_parent else [""] * len(texts)
+            rules, _ = rule_matrix(texts, context)
+            out[:, 0] = rules[:, :-1].sum(axis=1).astype(np.int64)  # last column is the score
+        elif self.codebook is not None and set(cats) & set(self.cue_categories_):
+            from .tagging import cue_counts
+
+            counts = cue_counts(texts, self.codebook).toarray()
+            for j, c in enumerate(cats):
+                if c in self.cue_categories_:
+                    out[:, j] = counts[:, self.cue_categories_.index(c)].astype(np.int64)
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

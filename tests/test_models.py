@@ -124,6 +124,18 @@ def test_tag_table_follows_the_contract(split, fitted):
     assert (chosen.loc[units["unit_id"]].to_numpy() == fitted.predict(units)).all()
 
 
+def test_tags_count_codebook_cues_for_shared_categories():
+    texts = ["Police cameras and facial recognition in every street.", "Prices and sales rose."] * 6
+    labels = ["technology", "economy"] * 6
+    model = analysis.FrameClassifier(codebook="surveillance", min_df=1, calibrate=False)
+    tags = model.fit(texts, labels).tag(texts[:2]).set_index(["unit_id", "category"])
+    reference = analysis.tag(pd.DataFrame({"unit_id": ["u0", "u1"], "text": texts[:2]}),
+                             codebook="surveillance").tags.set_index(["unit_id", "category"])
+    for key in tags.index:
+        assert tags.loc[key, "n_cues"] == reference.loc[key, "n_cues"]
+    assert tags.loc[("u0", "technology"), "n_cues"] >= 2
+
+
 def test_parent_unit_gives_context():
     # Replies whose label depends on what they answer: the parent decides.
     parents = ["The new tax will cost every family money.", "Police made arrests after the crime."]
@@ -155,6 +167,8 @@ def test_whataboutism_classifier_uses_rules_and_tags():
     tags = model.tag(texts[:8])
     assert set(tags["category"]) == {"whataboutism"} and len(tags) == 8
     assert tags["present"].tolist() == [bool(v) for v in labels[:8]]
+    # n_cues carries the rule layer's hits, the evidence beside the probability
+    assert tags["n_cues"].iloc[0] >= 1 and tags["n_cues"].iloc[2] == 0
     assert set(tags["source"]) == {"model:whataboutism"}
 
 
