@@ -144,7 +144,10 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
     """Shared machinery of FrameClassifier and WhataboutismClassifier."""
 
     _default_name = "model"
-    _use_rules = False
+
+    @property
+    def _use_rules(self) -> bool:
+        return False
 
     def __init__(self, *, codebook=None, word_ngrams=(1, 2), char_ngrams=(1, 5),
                  min_df=2, max_word_features=20000, max_char_features=40000,
@@ -479,7 +482,6 @@ class WhataboutismClassifier(_TextClassifier):
     """
 
     _default_name = "whataboutism"
-    _use_rules = True
 
     def __init__(self, *, codebook=None, word_ngrams=(1, 2), char_ngrams=(1, 5),
                  min_df=2, max_word_features=20000, max_char_features=40000,
@@ -501,7 +503,7 @@ class WhataboutismClassifier(_TextClassifier):
         self.use_rules = use_rules
 
     @property
-    def _use_rules(self):  # type: ignore[override]
+    def _use_rules(self) -> bool:
         return bool(self.use_rules)
 
     def _encode_labels(self, y):

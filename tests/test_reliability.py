@@ -125,3 +125,10 @@ def test_report_per_category_and_overall():
     assert sec["cohen_kappa"] == pytest.approx(cohen_kappa_score(*BINARY))
     assert sec["n_units"] == 10
     assert report.set_index("category").loc["(overall)", "n_units"] == 20
+
+
+def test_report_from_a_wide_table():
+    report = analysis.reliability_report(pd.DataFrame(FOUR_CODERS), "interval", n_boot=100)
+    assert list(report["category"]) == ["(all)"]
+    assert round(report.loc[0, "alpha"], 3) == 0.849
+    assert report.loc[0, "n_coders"] == 4 and np.isnan(report.loc[0, "cohen_kappa"])
