@@ -72,6 +72,15 @@ def test_predict_on_a_corpus_directory(trained, tmp_path):
     assert tags.loc[tags["present"], "unit_id"].tolist() == ["d:0", "d:1"]
 
 
+def test_predict_with_a_pretrained_model_name(frac_files, tmp_path):
+    out = tmp_path / "pretrained.jsonl"
+    assert main(["predict", "policy-frames", "--data", str(frac_files / "test.csv"),
+                 "--text-column", "sentence", "--out", str(out)]) == 0
+    pred = pd.read_json(out, lines=True)
+    assert set(pred["source"]) == {"model:policy-frames"}
+    assert set(pred["predicted"]) <= set(analysis.datasets.FRAC_FRAMES.values())
+
+
 def test_user_errors_exit_2_with_a_message(trained, frac_files, tmp_path, capsys):
     assert main(["train", "--data", str(frac_files / "train.csv"), "--text-column", "body",
                  "--label-column", "label", "--out", str(tmp_path / "m.tfm")]) == 2

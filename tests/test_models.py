@@ -224,3 +224,16 @@ def test_suggest_next_picks_the_least_certain(split, fitted):
     assert not set(again["unit_id"]) & set(picks["unit_id"])
     entropy = analysis.suggest_next(fitted, test, n=3, strategy="entropy")
     assert entropy["uncertainty"].between(0, 1).all()
+
+
+def test_whataboutism_on_real_tweets_beats_plain_tfidf(shared_data):
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    tweets = pd.read_csv(shared_data / "whataboutism" / "twitter_data_1204_train.csv")
+    texts, y = tweets["Tweet"].astype(str).tolist(), tweets["Label"].to_numpy()
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    plain = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=2000))
+    base = f1_score(y, cross_val_predict(plain, texts, y, cv=folds))
+    ours = f1_score(y, cross_val_predict(analysis.WhataboutismClassifier(C=0.03, min_df=3),
+                                         texts, y, cv=folds))
+    assert ours > base + 0.1, (ours, base)
