@@ -183,19 +183,25 @@ def _alpha_pairs(a, b) -> float:
     return float(krippendorff_alpha(data).alpha)
 
 
-def _labels_and_multilabel(model, y):
-    multilabel = bool(getattr(model, "multilabel_", False))
-    return multilabel
+def _label_sets_to_frame(y, classes=None):
+    """Multi-label codes given as label sets -> a 0/1 DataFrame (else ``y`` unchanged)."""
+    if isinstance(y, pd.DataFrame | np.ndarray):
+        return y
+    items = list(y)
+    if items and all(isinstance(v, list | tuple | set | frozenset) for v in items):
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        mlb = MultiLabelBinarizer(classes=classes)
+        return pd.DataFrame(mlb.fit_transform(items), columns=list(mlb.classes_))
+    return y
 
 
 def evaluate_model(model, X, y, *, groups=None, setting: str = "held-out split") -> EvaluationReport:
     """Score a fitted model on held-out, human-coded units ``X`` with codes ``y``."""
     pred = model.predict(X)
-    multilabel = _labels_and_multilabel(model, y)
-    if multilabel and not isinstance(y, pd.DataFrame | np.ndarray):
-        from sklearn.preprocessing import MultiLabelBinarizer
-
-        y = MultiLabelBinarizer(classes=list(model.classes_)).fit_transform(y)
+    multilabel = bool(getattr(model, "multilabel_", False))
+    if multilabel:
+        y = _label_sets_to_frame(y, list(model.classes_))
     return score_predictions(y, pred, classes=list(model.classes_), multilabel=multilabel,
                              groups=groups, model_name=getattr(model, "model_name", "model"),
                              setting=setting, unit_ids=_unit_ids(X))
@@ -216,7 +222,8 @@ def cross_validate_model(model, X, y, *, cv: int = 10, groups=None,
     if isinstance(X, pd.DataFrame):
         X = X.reset_index(drop=True)
     probe = clone(model)
-    labels = y.reset_index(drop=True) if isinstance(y, pd.Series | pd.DataFrame) else y
+    labels = _label_sets_to_frame(y)
+    labels = labels.reset_index(drop=True) if isinstance(labels, pd.Series | pd.DataFrame) else labels
     multilabel = isinstance(labels, pd.DataFrame) or np.asarray(labels, dtype=object).ndim == 2
     if multilabel:
         splitter = KFold(cv, shuffle=True, random_state=random_state)

@@ -237,3 +237,13 @@ def test_whataboutism_on_real_tweets_beats_plain_tfidf(shared_data):
     ours = f1_score(y, cross_val_predict(analysis.WhataboutismClassifier(C=0.03, min_df=3),
                                          texts, y, cv=folds))
     assert ours > base + 0.1, (ours, base)
+
+
+def test_cross_validation_of_multilabel_sets(frac):
+    data = frac.head(120)
+    sets = [{f, "article"} if t == "article" else {f} for f, t in zip(data["frame"], data["type"], strict=True)]
+    report = analysis.cross_validate_model(analysis.FrameClassifier(min_df=1, calibrate=False),
+                                           data, sets, cv=3)
+    per = report.scores().drop(index=["macro avg", "micro avg"])
+    assert "article" in per.index and per.loc["article", "support"] == (data["type"] == "article").sum()
+    assert {"category", "true", "predicted", "n"} <= set(report.confusion.columns)
