@@ -238,11 +238,10 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
             self.multilabel_ = True
             self.classes_ = np.array([str(c) for c in y.columns], dtype=object)
             return y.to_numpy().astype(int)
-        arr = np.asarray(y, dtype=object) if not isinstance(y, np.ndarray) else y
-        if arr.ndim == 2:
+        if isinstance(y, np.ndarray) and y.ndim == 2:
             self.multilabel_ = True
-            self.classes_ = np.arange(arr.shape[1])
-            return arr.astype(int)
+            self.classes_ = np.arange(y.shape[1])
+            return y.astype(int)
         items = list(y)
         if items and all(isinstance(v, list | tuple | set | frozenset) for v in items):
             self.multilabel_ = True
