@@ -329,7 +329,8 @@ def read_coding_sheets(paths, codebook=None) -> pd.DataFrame:
     """
     if isinstance(paths, str | Path):
         paths = [paths]
-    frames, seen = [], {}
+    frames: list[pd.DataFrame] = []
+    seen: dict[str, Path] = {}
     for raw in paths:
         path = Path(raw)
         sheet, book = _read_table(path)
@@ -370,7 +371,7 @@ def _parse_sheet(path: Path, sheet: pd.DataFrame, info: CodebookInfo) -> pd.Data
         row = int(dup.index[0]) + 2
         raise CodingSheetError(path, f"row {row}: unit {dup.iloc[0]!r} appears twice")
     coder = _coder_name(path, sheet)
-    records = []
+    records: list[tuple[str, str, str, object]] = []
     for col in presence:
         for i, raw in enumerate(sheet[col].tolist()):
             value = str(raw).strip().lower() if raw is not None else ""

@@ -40,13 +40,17 @@ class EvaluationReport:
     def scores(self, group: str = "all") -> pd.DataFrame:
         return self.table[self.table["group"] == group].set_index("category")
 
+    def score(self, category: str, metric: str = "f1", group: str = "all") -> float:
+        """One number of the table, e.g. ``score("macro avg")``."""
+        return _num(self.scores(group).loc[category, metric])
+
     @property
     def macro_f1(self) -> float:
-        return float(self.scores().loc["macro avg", "f1"])
+        return self.score("macro avg")
 
     @property
     def micro_f1(self) -> float:
-        return float(self.scores().loc["micro avg", "f1"])
+        return self.score("micro avg")
 
     def figure(self, ax=None, group: str = "all"):
         """Per-category F1 bars with precision and recall marks; returns the Figure."""
@@ -74,20 +78,21 @@ class EvaluationReport:
         """A paragraph to adapt for a methods section."""
         s = self.scores()
         best = s.drop(index=["macro avg", "micro avg"]).sort_values("f1")
-        groups = [g for g in self.table["group"].unique() if g != "all"]
+        groups = [str(g) for g in self.table["group"].unique() if g != "all"]
         by_group = "".join(
-            f" For {g} units macro-F1 was {self.scores(g).loc['macro avg', 'f1']:.2f}"
-            f" (n = {int(self.scores(g).loc['micro avg', 'support'])})." for g in groups)
+            f" For {g} units macro-F1 was {self.score('macro avg', group=g):.2f}"
+            f" (n = {int(self.score('micro avg', 'support', group=g))})." for g in groups)
+        f1 = best["f1"].to_numpy(dtype=float)
+        names = [str(c) for c in best.index]
         alpha = ("" if np.isnan(self.alpha) else
                  f" Krippendorff's alpha between the model and the human codes was {self.alpha:.2f}.")
         return (
             f"We evaluated the classifier ({self.model_name}) by {self.setting} on "
-            f"{self.n_units} human-coded units. Macro-averaged F1 was {s.loc['macro avg', 'f1']:.2f} "
-            f"(precision {s.loc['macro avg', 'precision']:.2f}, recall "
-            f"{s.loc['macro avg', 'recall']:.2f}); micro-averaged F1 was "
-            f"{s.loc['micro avg', 'f1']:.2f}.{by_group}{alpha} F1 ranged from "
-            f"{best['f1'].iloc[0]:.2f} ({best.index[0]}) to {best['f1'].iloc[-1]:.2f} "
-            f"({best.index[-1]}).")
+            f"{self.n_units} human-coded units. Macro-averaged F1 was {self.macro_f1:.2f} "
+            f"(precision {self.score('macro avg', 'precision'):.2f}, recall "
+            f"{self.score('macro avg', 'recall'):.2f}); micro-averaged F1 was "
+            f"{self.micro_f1:.2f}.{by_group}{alpha} F1 ranged from "
+            f"{f1[0]:.2f} ({names[0]}) to {f1[-1]:.2f} ({names[-1]}).")
 
     def to_dict(self) -> dict:
         return {"model": self.model_name, "setting": self.setting, "n_units": self.n_units,
@@ -96,7 +101,8 @@ class EvaluationReport:
                 "scores": self.table.to_dict(orient="records"), **self.details}
 
     def _repr_html_(self) -> str:
-        return f"<p>{self.methods_text()}</p>" + self.table.to_html(index=False, float_format="%.3f")
+        return f"<p>{self.methods_text()}</p>" + self.table.to_html(
+            index=False, float_format=lambda v: f"{v:.3f}")
 
 
 # --------------------------------------------------------------------------
@@ -136,7 +142,7 @@ def score_predictions(y_true, y_pred, *, classes=None, multilabel: bool = False,
         # its macro average (they would add an F1 of 0 that means nothing).
         seen = None if multilabel else [c for c in classes if c in set(t) | set(p)]
         per = precision_recall_fscore_support(t, p, labels=seen, zero_division=0)
-        for i, c in enumerate(classes if multilabel else seen):
+        for i, c in enumerate(list(classes) if seen is None else seen):
             rows.append({"group": name, "category": str(c), "precision": per[0][i],
                          "recall": per[1][i], "f1": per[2][i], "support": int(per[3][i])})
         for avg in ("macro", "micro"):
@@ -167,25 +173,35 @@ def score_predictions(y_true, y_pred, *, classes=None, multilabel: bool = False,
                             model_name=model_name, n_units=n)
 
 
+def _num(value) -> float:
+    return float(np.asarray(value, dtype=float))
+
+
 def _alpha_pairs(a, b) -> float:
     """Nominal alpha with the model as one more coder beside the gold codes."""
     data = pd.DataFrame([list(map(str, a)), list(map(str, b))])
     return float(krippendorff_alpha(data).alpha)
 
 
-def _labels_and_multilabel(model, y):
-    multilabel = bool(getattr(model, "multilabel_", False))
-    return multilabel
+def _label_sets_to_frame(y, classes=None):
+    """Multi-label codes given as label sets -> a 0/1 DataFrame (else ``y`` unchanged)."""
+    if isinstance(y, pd.DataFrame | np.ndarray):
+        return y
+    items = list(y)
+    if items and all(isinstance(v, list | tuple | set | frozenset) for v in items):
+        from sklearn.preprocessing import MultiLabelBinarizer
+
+        mlb = MultiLabelBinarizer(classes=classes)
+        return pd.DataFrame(mlb.fit_transform(items), columns=list(mlb.classes_))
+    return y
 
 
 def evaluate_model(model, X, y, *, groups=None, setting: str = "held-out split") -> EvaluationReport:
     """Score a fitted model on held-out, human-coded units ``X`` with codes ``y``."""
     pred = model.predict(X)
-    multilabel = _labels_and_multilabel(model, y)
-    if multilabel and not isinstance(y, pd.DataFrame | np.ndarray):
-        from sklearn.preprocessing import MultiLabelBinarizer
-
-        y = MultiLabelBinarizer(classes=list(model.classes_)).fit_transform(y)
+    multilabel = bool(getattr(model, "multilabel_", False))
+    if multilabel:
+        y = _label_sets_to_frame(y, list(model.classes_))
     return score_predictions(y, pred, classes=list(model.classes_), multilabel=multilabel,
                              groups=groups, model_name=getattr(model, "model_name", "model"),
                              setting=setting, unit_ids=_unit_ids(X))
@@ -206,7 +222,8 @@ def cross_validate_model(model, X, y, *, cv: int = 10, groups=None,
     if isinstance(X, pd.DataFrame):
         X = X.reset_index(drop=True)
     probe = clone(model)
-    labels = y.reset_index(drop=True) if isinstance(y, pd.Series | pd.DataFrame) else y
+    labels = _label_sets_to_frame(y)
+    labels = labels.reset_index(drop=True) if isinstance(labels, pd.Series | pd.DataFrame) else labels
     multilabel = isinstance(labels, pd.DataFrame) or np.asarray(labels, dtype=object).ndim == 2
     if multilabel:
         splitter = KFold(cv, shuffle=True, random_state=random_state)

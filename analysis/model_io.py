@@ -106,7 +106,7 @@ def save_model(model, path, *, training_data: str | dict = "", scores: dict | No
                       "calibrated": calibrators is not None,
                       "head_classes": _encode_classes(head.classes_)})
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
+    np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]  # numpy stubs: **kwds are arrays
     array_bytes = buf.getvalue()
     vocab_bytes = json.dumps(vocab, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     manifest = {

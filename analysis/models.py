@@ -59,9 +59,13 @@ class ModelError(ThreadframeError):
 # Input normalisation
 
 
-def as_units(X, text_column: str = "text", context_column: str | None = None) -> pd.DataFrame:
+def as_units(X, text_column: str = "text", context_column: str | None = None,
+             strict: bool = True) -> pd.DataFrame:
     """A units-like table (``unit_id``, ``doc_id``, ``role``, ``text``,
-    ``context``) from raw texts or a units table; the input is not modified."""
+    ``context``) from raw texts or a units table; the input is not modified.
+
+    A missing ``context_column`` is an error when ``strict`` (training) and
+    empty context otherwise (applying a model to a table without it)."""
     if hasattr(X, "units") and isinstance(X.units, pd.DataFrame):
         import threads
 
@@ -84,7 +88,7 @@ def as_units(X, text_column: str = "text", context_column: str | None = None) ->
             texts = texts[~texts.index.duplicated()]
             parent = X["parent_id"].astype("str").map(texts)
             context = parent.fillna("").reset_index(drop=True).astype("str")
-        if context_column is not None:
+        if context_column is not None and (strict or context_column in X.columns):
             if context_column not in X.columns:
                 raise ModelError(f"the table has no context column {context_column!r}")
             extra = X[context_column].astype("str").fillna("").reset_index(drop=True)
@@ -103,19 +107,25 @@ def as_units(X, text_column: str = "text", context_column: str | None = None) ->
 # Cue and rule features (from the tagger; see docs/contracts.md)
 
 
-def cue_matrix(texts: list[str], codebook) -> tuple[np.ndarray, list[str]]:
-    """log(1 + cue score) and cue presence per codebook category (codebook order).
+def cue_matrix(texts: list[str], codebook, pattern_weight: float = 0.0):
+    """log(1 + cue score) and cue presence per codebook category (codebook order)
+    and, with ``pattern_weight``, log(1 + weight) per cue pattern times it.
 
     Returns ``(matrix, categories)``; rule categories (whataboutism) count as
     the tagger scores them.
     """
     from .codebook import load_codebook
-    from .tagging import cue_counts
+    from .tagging import CueFeatures, cue_counts
 
     book = load_codebook(codebook)
     scores = cue_counts(texts, book, weighted=True).toarray()
-    feats = np.hstack([np.log1p(np.clip(scores, 0, None)), (scores > 0).astype(float)])
-    return feats, list(book.categories)
+    blocks = [np.log1p(np.clip(scores, 0, None)), (scores > 0).astype(float)]
+    if pattern_weight:
+        # One column per cue pattern: a wildcard such as econom* is one feature
+        # however many word forms it matches (the n-grams see each form apart).
+        per_cue = CueFeatures(book, granularity="cue", weighted=True, rules=False).fit(None)
+        blocks.append(np.log1p(per_cue.transform(texts).toarray()) * pattern_weight)
+    return np.hstack(blocks), list(book.categories)
 
 
 def rule_matrix(texts: list[str], context: list[str]) -> tuple[np.ndarray, list[str]]:
@@ -134,11 +144,14 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
     """Shared machinery of FrameClassifier and WhataboutismClassifier."""
 
     _default_name = "model"
-    _use_rules = False
+
+    @property
+    def _use_rules(self) -> bool:
+        return False
 
     def __init__(self, *, codebook=None, word_ngrams=(1, 2), char_ngrams=(1, 5),
                  min_df=2, max_word_features=20000, max_char_features=40000,
-                 cue_weight=1.0, use_parent=True, context_weight=0.5,
+                 cue_weight=1.0, cue_pattern_weight=2.0, use_parent=True, context_weight=0.5,
                  context_column=None, text_column="text", estimator="svm", C=0.1,
                  class_weight="balanced", calibrate=True, calibration_cv=3,
                  threshold="balanced", anonymize=True, name=None, random_state=0):
@@ -149,6 +162,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         self.max_word_features = max_word_features
         self.max_char_features = max_char_features
         self.cue_weight = cue_weight
+        self.cue_pattern_weight = cue_pattern_weight
         self.use_parent = use_parent
         self.context_weight = context_weight
         self.context_column = context_column
@@ -194,7 +208,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
                 blocks.append(self.char_vectorizer_.transform(masked))
         context = units["context"].tolist()
         if self.codebook is not None and self.cue_weight:
-            cues, cats = cue_matrix(texts, self.codebook)
+            cues, cats = cue_matrix(texts, self.codebook, self.cue_pattern_weight)
             if fit:
                 self.cue_categories_ = cats
             elif cats != self.cue_categories_:
@@ -214,7 +228,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
             blocks.append(self.word_vectorizer_.transform(masked_context) * self.context_weight)
             blocks.append(sp.csr_matrix(has))
             if self.codebook is not None and self.cue_weight:
-                ctx_cues, _ = cue_matrix(context, self.codebook)
+                ctx_cues, _ = cue_matrix(context, self.codebook, self.cue_pattern_weight)
                 blocks.append(sp.csr_matrix(ctx_cues * self.cue_weight * self.context_weight))
         return sp.hstack(blocks, format="csr", dtype=np.float64)
 
@@ -224,11 +238,10 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
             self.multilabel_ = True
             self.classes_ = np.array([str(c) for c in y.columns], dtype=object)
             return y.to_numpy().astype(int)
-        arr = np.asarray(y, dtype=object) if not isinstance(y, np.ndarray) else y
-        if arr.ndim == 2:
+        if isinstance(y, np.ndarray) and y.ndim == 2:
             self.multilabel_ = True
-            self.classes_ = np.arange(arr.shape[1])
-            return arr.astype(int)
+            self.classes_ = np.arange(y.shape[1])
+            return y.astype(int)
         items = list(y)
         if items and all(isinstance(v, list | tuple | set | frozenset) for v in items):
             self.multilabel_ = True
@@ -335,7 +348,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
 
     def _proba_matrix(self, X) -> np.ndarray:
         check_is_fitted(self, "heads_")
-        units = as_units(X, self.text_column, self.context_column)
+        units = as_units(X, self.text_column, self.context_column, strict=False)
         Z = self._featurize(units, fit=False)
         if self.multilabel_:
             return np.column_stack([_positive_proba(h, Z) for h in self.heads_])
@@ -365,7 +378,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
     def tag(self, units) -> pd.DataFrame:
         """The contract's ``tags`` table (one row per unit and category) with
         ``source = "model:<name>"``; ``score`` is the calibrated probability."""
-        table = as_units(units, self.text_column, self.context_column)
+        table = as_units(units, self.text_column, self.context_column, strict=False)
         proba = self._proba_matrix(units)
         cats = [str(c) for c in self._tag_categories()]
         if not self.multilabel_ and len(self.classes_) == 2 and len(cats) == 1:
@@ -373,7 +386,8 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
         elif self.multilabel_:
             present = proba >= self.thresholds_[None, :]
         else:
-            present = proba == proba.max(axis=1, keepdims=True)
+            present = np.zeros(proba.shape, dtype=bool)
+            present[np.arange(len(proba)), proba.argmax(axis=1)] = True
         n = len(table)
         out = pd.DataFrame({
             "unit_id": np.repeat(table["unit_id"].to_numpy(), len(cats)),
@@ -381,7 +395,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
             "category": np.tile(cats, n),
             "score": proba.reshape(-1).astype(float),
             "present": present.reshape(-1).astype(bool),
-            "n_cues": 0,
+            "n_cues": self._cue_evidence(table, cats).reshape(-1),
             "source": f"model:{self.model_name}",
         })
         for col in ("unit_id", "doc_id", "category", "source"):
@@ -391,6 +405,24 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
 
     def _tag_categories(self):
         return self.classes_
+
+    def _cue_evidence(self, table: pd.DataFrame, cats: list[str]) -> np.ndarray:
+        """``n_cues`` of the tags table: rule hits (whataboutism) or the codebook's
+        cue matches for categories the codebook shares with the model (else 0)."""
+        out = np.zeros((len(table), len(cats)), dtype=np.int64)
+        texts = table["text"].tolist()
+        if self._use_rules:
+            context = table["context"].tolist() if self.use_parent else [""] * len(texts)
+            rules, _ = rule_matrix(texts, context)
+            out[:, 0] = rules[:, :-1].sum(axis=1).astype(np.int64)  # last column is the score
+        elif self.codebook is not None and set(cats) & set(self.cue_categories_):
+            from .tagging import cue_counts
+
+            counts = cue_counts(texts, self.codebook).toarray()
+            for j, c in enumerate(cats):
+                if c in self.cue_categories_:
+                    out[:, j] = counts[:, self.cue_categories_.index(c)].astype(np.int64)
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -449,11 +481,10 @@ class WhataboutismClassifier(_TextClassifier):
     """
 
     _default_name = "whataboutism"
-    _use_rules = True
 
     def __init__(self, *, codebook=None, word_ngrams=(1, 2), char_ngrams=(1, 5),
                  min_df=2, max_word_features=20000, max_char_features=40000,
-                 cue_weight=1.0, use_parent=True, context_weight=0.5,
+                 cue_weight=1.0, cue_pattern_weight=2.0, use_parent=True, context_weight=0.5,
                  context_column=None, text_column="text", estimator="svm", C=0.1,
                  class_weight="balanced", calibrate=True, calibration_cv=3,
                  threshold="balanced", anonymize=True, name=None, random_state=0,
@@ -461,6 +492,7 @@ class WhataboutismClassifier(_TextClassifier):
         super().__init__(codebook=codebook, word_ngrams=word_ngrams, char_ngrams=char_ngrams,
                          min_df=min_df, max_word_features=max_word_features,
                          max_char_features=max_char_features, cue_weight=cue_weight,
+                         cue_pattern_weight=cue_pattern_weight,
                          use_parent=use_parent, context_weight=context_weight,
                          context_column=context_column, text_column=text_column,
                          estimator=estimator, C=C, class_weight=class_weight,
@@ -470,7 +502,7 @@ class WhataboutismClassifier(_TextClassifier):
         self.use_rules = use_rules
 
     @property
-    def _use_rules(self):  # type: ignore[override]
+    def _use_rules(self) -> bool:
         return bool(self.use_rules)
 
     def _encode_labels(self, y):

@@ -304,8 +304,8 @@ def reliability_report(data, level: str = "nominal", *, coder: str = "coder",
         long = data[[coder, unit, code]].assign(**{category: "(all)"})
     else:
         matrix = reliability_matrix(data)
-        long = (matrix.rename_axis(index="coder", columns="unit_id").stack().rename("code")
-                .reset_index().rename(columns={"coder": coder, "unit_id": unit, "code": code}))
+        long = (matrix.rename_axis(index=coder).reset_index()
+                .melt(id_vars=coder, var_name=unit, value_name=code).dropna(subset=[code]))
         long[category] = "(all)"
     if long.empty:
         raise ReliabilityError("no codes to compare")

@@ -167,3 +167,12 @@ def test_missing_codebook_and_wrong_suffix(tmp_path, corpus):
     assert len(analysis.read_coding_sheets([sheet], codebook=list(CODEBOOK))) == 1
     with pytest.raises(threads.ThreadframeError, match=r"\.csv or \.xlsx"):
         analysis.write_coding_sheet(analysis.draw_sample(corpus, 1), CODEBOOK, tmp_path / "x.txt")
+
+
+def test_excel_without_openpyxl_is_a_clear_error(tmp_path, corpus, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import fails as if not installed
+    sample = analysis.draw_sample(corpus, 2)
+    with pytest.raises(threads.ThreadframeError, match=r"threadframe\[excel\]"):
+        analysis.write_coding_sheet(sample, CODEBOOK, tmp_path / "x.xlsx")

@@ -175,6 +175,10 @@ def test_pretrained_models_and_cards(name):
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
     if name == "policy-frames":
         assert model.predict(texts[:1])[0] == "economic"
+    # A units table without the training context column still works (empty context).
+    units = pd.DataFrame({"unit_id": ["u1", "u2"], "doc_id": ["d", "d"], "text": texts})
+    tags = model.tag(units)
+    assert set(tags["source"]) == {f"model:{name}"} and set(tags["unit_id"]) == {"u1", "u2"}
 
 
 def test_pretrained_whataboutism_vocabulary_holds_no_handles_or_links():

@@ -124,6 +124,18 @@ def test_tag_table_follows_the_contract(split, fitted):
     assert (chosen.loc[units["unit_id"]].to_numpy() == fitted.predict(units)).all()
 
 
+def test_tags_count_codebook_cues_for_shared_categories():
+    texts = ["Police cameras and facial recognition in every street.", "Prices and sales rose."] * 6
+    labels = ["technology", "economy"] * 6
+    model = analysis.FrameClassifier(codebook="surveillance", min_df=1, calibrate=False)
+    tags = model.fit(texts, labels).tag(texts[:2]).set_index(["unit_id", "category"])
+    reference = analysis.tag(pd.DataFrame({"unit_id": ["u0", "u1"], "text": texts[:2]}),
+                             codebook="surveillance").tags.set_index(["unit_id", "category"])
+    for key in tags.index:
+        assert tags.loc[key, "n_cues"] == reference.loc[key, "n_cues"]
+    assert tags.loc[("u0", "technology"), "n_cues"] >= 2
+
+
 def test_parent_unit_gives_context():
     # Replies whose label depends on what they answer: the parent decides.
     parents = ["The new tax will cost every family money.", "Police made arrests after the crime."]
@@ -155,6 +167,8 @@ def test_whataboutism_classifier_uses_rules_and_tags():
     tags = model.tag(texts[:8])
     assert set(tags["category"]) == {"whataboutism"} and len(tags) == 8
     assert tags["present"].tolist() == [bool(v) for v in labels[:8]]
+    # n_cues carries the rule layer's hits, the evidence beside the probability
+    assert tags["n_cues"].iloc[0] >= 1 and tags["n_cues"].iloc[2] == 0
     assert set(tags["source"]) == {"model:whataboutism"}
 
 
@@ -210,3 +224,26 @@ def test_suggest_next_picks_the_least_certain(split, fitted):
     assert not set(again["unit_id"]) & set(picks["unit_id"])
     entropy = analysis.suggest_next(fitted, test, n=3, strategy="entropy")
     assert entropy["uncertainty"].between(0, 1).all()
+
+
+def test_whataboutism_on_real_tweets_beats_plain_tfidf(shared_data):
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    tweets = pd.read_csv(shared_data / "whataboutism" / "twitter_data_1204_train.csv")
+    texts, y = tweets["Tweet"].astype(str).tolist(), tweets["Label"].to_numpy()
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    plain = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=2000))
+    base = f1_score(y, cross_val_predict(plain, texts, y, cv=folds))
+    ours = f1_score(y, cross_val_predict(analysis.WhataboutismClassifier(C=0.03, min_df=3),
+                                         texts, y, cv=folds))
+    assert ours > base + 0.1, (ours, base)
+
+
+def test_cross_validation_of_multilabel_sets(frac):
+    data = frac.head(120)
+    sets = [{f, "article"} if t == "article" else {f} for f, t in zip(data["frame"], data["type"], strict=True)]
+    report = analysis.cross_validate_model(analysis.FrameClassifier(min_df=1, calibrate=False),
+                                           data, sets, cv=3)
+    per = report.scores().drop(index=["macro avg", "micro avg"])
+    assert "article" in per.index and per.loc["article", "support"] == (data["type"] == "article").sum()
+    assert {"category", "true", "predicted", "n"} <= set(report.confusion.columns)

@@ -125,3 +125,34 @@ def test_report_per_category_and_overall():
     assert sec["cohen_kappa"] == pytest.approx(cohen_kappa_score(*BINARY))
     assert sec["n_units"] == 10
     assert report.set_index("category").loc["(overall)", "n_units"] == 20
+
+
+def test_report_from_a_wide_table():
+    report = analysis.reliability_report(pd.DataFrame(FOUR_CODERS), "interval", n_boot=100)
+    assert list(report["category"]) == ["(all)"]
+    assert round(report.loc[0, "alpha"], 3) == 0.849
+    assert report.loc[0, "n_coders"] == 4 and np.isnan(report.loc[0, "cohen_kappa"])
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+tables = st.integers(2, 4).flatmap(lambda c: st.integers(3, 12).flatmap(
+    lambda u: st.lists(st.lists(st.one_of(st.none(), st.integers(1, 4)), min_size=u, max_size=u),
+                       min_size=c, max_size=c)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables, st.randoms(use_true_random=False))
+def test_alpha_ignores_order_of_coders_and_units_and_nominal_names(rows, rnd):
+    data = pd.DataFrame(rows, dtype=float)
+    expected = analysis.krippendorff_alpha(data).alpha
+    shuffled = data.sample(frac=1.0, random_state=rnd.randint(0, 99))
+    shuffled = shuffled[rnd.sample(list(data.columns), len(data.columns))]
+    renamed = data.replace({1.0: 40.0, 2.0: 3.0, 3.0: 2.0, 4.0: 10.0})
+    for other in (analysis.krippendorff_alpha(shuffled).alpha,
+                  analysis.krippendorff_alpha(renamed).alpha):
+        assert (np.isnan(expected) and np.isnan(other)) or other == pytest.approx(expected)
+    if not np.isnan(expected):
+        assert expected <= 1.0

@@ -22,6 +22,7 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
+    from typing import Any
 
     import numpy as np
 
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     labels = column(table, args.label_column, args.data, "label")
     table, labels = table[labels.notna()], labels[labels.notna()]
     model.set_params(text_column=args.text_column)
+    y: Any
     if args.multilabel_sep:
         y = [frozenset(s.strip() for s in str(v).split(args.multilabel_sep) if s.strip())
              for v in labels]

@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     keep = labels.notna() & texts.notna()
     dropped = int((~keep).sum())
     table, labels = table[keep], labels[keep]
+    y: list
     if args.multilabel_sep:
         y = [frozenset(s.strip() for s in str(v).split(args.multilabel_sep) if s.strip())
              for v in labels]
