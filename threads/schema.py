@@ -68,4 +68,5 @@ FLAGS = {
     "more_stub": "stands for replies the export did not include",
     "unapproved": "held for moderation on the platform (not published)",
     "editorial": "an editorial insertion such as [...] or [Corrected broken link.]",
+    "pingback": "a pingback/trackback notice in a comment list (a link from another site, not a reader)",
 }

@@ -42,6 +42,9 @@ class Format:
 _REGISTRY: dict[str, Format] = {}
 _loaded = False
 
+#: HTML pages (docs/formats-html.md); on their own line so branches merge cleanly.
+FORMAT_MODULES += ("wordpress", "hackernews_html", "article_html")  # type: ignore[assignment]
+
 
 def register(fmt: Format) -> Format:
     _REGISTRY[fmt.name] = fmt

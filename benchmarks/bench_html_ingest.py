@@ -1,0 +1,204 @@
+"""Quality and speed of the HTML formats on real pages with gold snippets.
+
+For every page in ``<shared>/threads/wordpress`` and ``<shared>/threads/news-comments``
+(gold snippets in each folder's ``gold-snippets.json``) and the Hacker News
+item page, it reports:
+
+- ``with``: body snippets found in the body units (role ``body``),
+- ``without``: excluded snippets that leaked into the body units,
+- ``comments``: comment snippets found inside comment units,
+- ``n_comments`` against ``n_source``: comments counted independently in the raw
+  HTML (distinct N of ``id="comment-N"``/``li-comment-N``/``div-comment-N``;
+  HN: ``tr.athing.comtr`` rows), by regular expressions, not by the parser,
+- the time of ``threads``' structured parsing (decoded text -> unit records with
+  roles, authors, times and the reply tree: ``ms_threads``), the same plus
+  building the pandas tables of a Corpus (``ms_corpus``), and
+  ``trafilatura.extract(include_comments=True)`` on the same text (flat text,
+  no reply structure), best of ``--repeat`` interleaved runs each, in the same
+  process.
+
+Run: ``python benchmarks/bench_html_ingest.py [--data DIR] [--repeat 5]``;
+writes ``benchmarks/results/html_ingest.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import re
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+_COMMENT_ID = re.compile(r"""\bid\s*=\s*["'](?:li-|div-)?comment-(\d+)["']""", re.I)
+_HN_ROW = re.compile(r"""<tr[^>]+class\s*=\s*["']athing comtr["']""", re.I)
+
+
+def norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+def count_source_comments(html: str) -> int:
+    hn = len(_HN_ROW.findall(html))
+    return hn if hn else len(set(_COMMENT_ID.findall(html)))
+
+
+def best_time(fn, args: tuple, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn(*args)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def _trafilatura_with_comments(trafilatura, text: str):
+    return trafilatura.extract(text, include_comments=True)
+
+
+def deep_page(n: int) -> str:
+    opening = "".join(
+        f'<li class="comment" id="comment-{i}"><div class="comment-author"><cite class="fn">u{i % 7}</cite>'
+        f'</div><div class="comment-content"><p>reply number {i}</p></div><ol class="children">'
+        for i in range(n))
+    return ('<html><head><link rel="stylesheet" href="/wp-content/x.css"></head><body><article class="post">'
+            '<div class="entry-content"><p>' + "word " * 60 + '</p></div></article><ol class="commentlist">'
+            + opening + "</ol></li>" * n + "</ol></body></html>")
+
+
+def deep_scaling(repeat: int) -> list[dict]:
+    """Time per comment must stay flat as the chain gets deeper (linear, no recursion)."""
+    from threads.formats.wordpress import extract
+
+    rows = []
+    for n in (500, 1000, 2000, 4000):
+        text = deep_page(n)
+        t = best_time(extract, (text, Path(f"deep{n}.html"), f"deep{n}"), max(1, repeat // 2))
+        rows.append({"comments": n, "depth": n, "ms_threads": round(t * 1000, 1),
+                     "us_per_comment": round(t * 1e6 / n, 1)})
+    return rows
+
+
+def pages(data: Path):
+    for folder in ("wordpress", "news-comments"):
+        gold_path = data / "threads" / folder / "gold-snippets.json"
+        if not gold_path.exists():
+            continue
+        for url, g in json.loads(gold_path.read_text("utf-8")).items():
+            yield folder, data / "threads" / folder / g["file"], {**g, "url": url}
+    for f in sorted((data / "threads" / "hackernews").glob("*.html")):
+        yield "hackernews", f, {"with": [], "without": [], "comments": [], "url": None}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=os.environ.get("THREADFRAME_SHARED_DATA", ROOT.parent / "shared" / "data"))
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--out", default=ROOT / "benchmarks" / "results" / "html_ingest.json")
+    args = ap.parse_args(argv)
+    data = Path(args.data)
+    if not (data / "threads").is_dir():
+        print(f"no real data at {data}/threads (set THREADFRAME_SHARED_DATA)")
+        return 1
+
+    import pandas as pd
+    import trafilatura
+
+    from threads.decode import read_text
+    from threads.read import detect_format, make_doc_id
+
+    rows = []
+    for folder, path, gold in pages(data):
+        text = read_text(path)
+        fmt = detect_format(text, path)
+        doc_id = make_doc_id(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            corpus = fmt.parse(text, path, doc_id)
+            extract = importlib.import_module(f"threads.formats.{fmt.name}").extract
+            # interleaved, so that all three see the same load on a shared machine
+            t_ours = t_corpus = t_traf = float("inf")
+            for _ in range(args.repeat):
+                t_ours = min(t_ours, best_time(extract, (text, path, doc_id), 1))
+                t_corpus = min(t_corpus, best_time(fmt.parse, (text, path, doc_id), 1))
+                t_traf = min(t_traf, best_time(_trafilatura_with_comments, (trafilatura, text), 1))
+        u = corpus.units
+        body = norm(" ".join(u.loc[u["role"] == "body", "text"]))
+        comments = [norm(t) for t in u.loc[u["role"] == "comment", "text"]]
+        found = [s for s in gold["with"] if norm(s) in body]
+        leaked = [s for s in gold["without"] if norm(s) in body]
+        placed = [s for s in gold["comments"] if any(norm(s) in c for c in comments)]
+        n_comments = int((u["role"] == "comment").sum())
+        d = corpus.docs.iloc[0]
+        meta_checks = [(k, gold.get(k), v) for k, v in (
+            ("title", d["title"]), ("author", d["author"]),
+            ("date", None if d["published"] is pd.NaT or pd.isna(d["published"]) else str(d["published"])[:10]))
+            if gold.get(k)]
+        meta_ok = [k for k, want, got in meta_checks
+                   if isinstance(got, str) and (norm(want).casefold() in norm(got).casefold())]
+        n_source = count_source_comments(text)
+        rows.append({
+            "page": path.name, "folder": folder, "format": fmt.name,
+            "with": f"{len(found)}/{len(gold['with'])}",
+            "without_leaked": f"{len(leaked)}/{len(gold['without'])}",
+            "comments": f"{len(placed)}/{len(gold['comments'])}",
+            "n_comments": n_comments, "n_source": n_source,
+            "metadata": f"{len(meta_ok)}/{len(meta_checks)}",
+            "max_depth": int(u.loc[u["role"] == "comment", "depth"].max() or 0) if n_comments else 0,
+            "ms_threads": round(t_ours * 1000, 1), "ms_corpus": round(t_corpus * 1000, 1),
+            "ms_trafilatura": round(t_traf * 1000, 1),
+            "missing": [s for s in gold["with"] if s not in found], "leaked": leaked,
+            "unplaced": [s for s in gold["comments"] if s not in placed],
+            "ok": (len(found) == len(gold["with"]) and not leaked and len(placed) == len(gold["comments"])
+                   and n_comments == n_source),
+        })
+
+    cols = ["page", "format", "with", "without_leaked", "comments", "n_comments", "n_source", "metadata",
+            "max_depth", "ms_threads", "ms_corpus", "ms_trafilatura"]
+    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
+    print(" | ".join(c.ljust(widths[c]) for c in cols))
+    print("-|-".join("-" * widths[c] for c in cols))
+    for r in rows:
+        print(" | ".join(str(r[c]).ljust(widths[c]) for c in cols))
+    total_ours = sum(r["ms_threads"] for r in rows)
+    total_traf = sum(r["ms_trafilatura"] for r in rows)
+    total_corpus = sum(r["ms_corpus"] for r in rows)
+    speedup = total_traf / total_ours if total_ours else float("nan")
+    print(f"\npages all right: {sum(r['ok'] for r in rows)}/{len(rows)}; "
+          f"total {total_ours:.1f} ms (threads) vs {total_traf:.1f} ms (trafilatura, include_comments=True): "
+          f"{speedup:.1f}x faster;\n"
+          f"with the pandas tables (Corpus) built: {total_corpus:.1f} ms, "
+          f"{total_traf / total_corpus:.1f}x")
+    for r in rows:
+        for k in ("missing", "leaked", "unplaced"):
+            if r[k]:
+                print(f"  {r['page']}: {k}: {r[k]}")
+    scaling = deep_scaling(args.repeat)
+    print("\ndeep threads (one chain of replies, WordPress markup):")
+    print("comments | depth | ms_threads | us_per_comment")
+    for r in scaling:
+        print(f"{r['comments']:8d} | {r['depth']:5d} | {r['ms_threads']:10.1f} | {r['us_per_comment']:.0f}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    import platform
+
+    import lxml
+
+    out.write_text(json.dumps({
+        "benchmark": "html_ingest", "repeat": args.repeat, "python": platform.python_version(),
+        "trafilatura": trafilatura.__version__, "lxml": lxml.__version__,
+        "total_ms_threads": round(total_ours, 1), "total_ms_corpus": round(total_corpus, 1),
+        "total_ms_trafilatura": round(total_traf, 1),
+        "speedup": round(speedup, 2), "pages": rows, "deep_scaling": scaling}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,244 @@
+"""Article pages with comment sections -> corpus tables.
+
+:mod:`._walk` does the one pass over the page; this module turns its blocks
+and comments into unit records with roles, authors, UTC times and parents,
+fills the document's metadata, falls back to trafilatura where the page names
+no content container, and reports truncation and unplaced comment sections.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import UTC
+from pathlib import Path
+
+import pandas as pd
+
+from ..corpus import Corpus
+from ..errors import FormatError, UnplacedTextWarning
+from ._html import (
+    HtmlProfile,
+    clean,
+    looks_truncated,
+    offset_of,
+    page_metadata,
+    parse_html,
+    parse_when,
+    require_lxml,
+    require_trafilatura,
+    strip_invisible,
+    warn_truncated,
+)
+from ._walk import PageWalker, _Segment
+
+
+# ---------------------------------------------------------------- assembling
+def _norm(s: str) -> str:
+    return " ".join(s.split()).lower()
+
+
+def build_page_corpus(text: str, path: Path, doc_id: str, profile: HtmlProfile,
+                      source_format: str, use_trafilatura_meta: bool = False) -> Corpus:
+    """Parse an article page with its comments into a Corpus (see module docstring)."""
+    doc, rows, problems = extract_page(text, path, doc_id, profile, source_format, use_trafilatura_meta)
+    units = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["doc_id", "unit_id", "role"])
+    return Corpus(docs=pd.DataFrame([doc]), units=units, problems=pd.DataFrame(problems))
+
+
+def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, source_format: str,
+                 use_trafilatura_meta: bool = False) -> tuple[dict, list[dict], list[dict]]:
+    """The page's document record, unit records (with the reply tree) and problems."""
+    _, etree = require_lxml()
+    root = parse_html(text, path)
+    meta = page_metadata(root) if root.find("head") is not None else {}  # reads JSON-LD scripts
+    strip_invisible(root, etree)
+    walker = PageWalker(root, profile)
+    regions = walker.find_regions(etree)
+    walker.walk(regions, etree)
+    how = regions["how"]
+    found = {key: regions.get(key) for key in ("author", "published")}
+    walker.release(regions)
+    problems: list[dict] = []
+
+    in_traf: set[str] | None = None
+    if how == "trafilatura":
+        in_traf = _found_in(_trafilatura_body(text, path),
+                            [s.text for s in walker.segments if s.comment is None])
+    for key in ("author", "published"):
+        if found[key] and not meta.get(key):
+            meta[key] = found[key]
+    if not meta.get("published"):
+        # a date written in the byline/dateline next to the post ("21.04.2020")
+        for seg in walker.segments:
+            if seg.label in ("meta", "scope") and len(seg.text) < 200:
+                when = parse_when(seg.text)
+                if when is not None:
+                    meta["published"] = when.isoformat()
+                    break
+    if use_trafilatura_meta and not all(meta.get(k) for k in ("title", "published", "author")):
+        meta = _fill_meta_from_trafilatura(text, meta)
+
+    tz = offset_of(meta.get("published")) or UTC
+    rows: list[dict] = []
+    # ---- article side
+    title_done = False
+    for s in walker.segments:
+        if s.comment is not None:
+            continue
+        role = _article_role(s, profile, in_traf)
+        if role == "title":
+            if title_done:
+                role = "meta"
+            title_done = True
+        rows.append({"unit_id": f"{doc_id}:{s.key}", "role": role, "order": (s.order, 0),
+                     "text": s.text, "locator": s.locator, "depth": 0})
+    if not title_done and meta.get("title"):
+        rows.append({"unit_id": f"{doc_id}:title", "role": "title", "order": (0, 0),
+                     "text": meta["title"], "locator": "/html/head", "depth": 0})
+    # ---- comments
+    uid_of: dict[int, str] = {}
+    for c in walker.comments:
+        pid = f"comment-{c.key}" if c.key is not None else None
+        uid = f"{doc_id}:{pid}" if pid else f"{doc_id}:c{c.order}"
+        uid_of[c.idx] = uid
+        author = c.author[1] if c.author else None
+        when_raw = c.when[1] if c.when else None
+        chrome = " | ".join(c.chrome)
+        if author is None or when_raw is None:
+            for rx in profile.author_text:
+                m = rx.search(chrome)
+                if m:
+                    author = author or clean(m.group("author")).rstrip(",:")
+                    when_raw = when_raw or m.group("date")
+                    break
+        published = parse_when(when_raw, tz) if when_raw else None
+        if published is None and chrome:
+            published = parse_when(chrome, tz)
+        if author:
+            author = re.sub(r"\s*(?:says|sagt|dit|dice|schreibt|wrote|schrieb)\s*:?\s*$", "", author,
+                            flags=re.I).strip(" ,:|") or None
+        flags = []
+        if c.pingback:
+            flags.append("pingback")
+        body = "\n\n".join(c.content)
+        if not body:
+            flags.append("text_lost")
+            problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": uid,
+                             "problem": "text_lost", "detail": "comment has no text in the page"})
+        rows.append({"unit_id": uid, "role": "comment", "order": (c.order, 1), "text": body,
+                     "locator": c.locator, "depth": c.depth, "author": author, "published": published,
+                     "subject": " ".join(c.subject) or None, "platform_id": pid,
+                     "parent": c.parent, "flags": ";".join(flags)})
+        if chrome:
+            rows.append({"unit_id": f"{uid}:meta", "role": "meta", "order": (c.order, 2),
+                         "text": chrome, "locator": c.locator, "depth": 0})
+    for r in rows:
+        par = r.pop("parent", None)
+        r["parent_id"] = uid_of.get(par) if par is not None else None
+    rows.sort(key=lambda r: r["order"])
+    for i, r in enumerate(rows):
+        r["position"] = i
+        del r["order"]
+        r["doc_id"] = doc_id
+
+    truncated = looks_truncated(text)
+    if truncated:
+        what = ("the comment list is cut off" if walker.comments or walker.comment_area_seen
+                else "the article may be incomplete")
+        warn_truncated(path, what)
+        problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": pd.NA,
+                         "problem": "truncated", "detail": f"page ends before </html>; {what}"})
+    if walker.comment_area_seen and not walker.comments:
+        warnings.warn(f"{path}: the page has a comment section but no comment markup this parser "
+                      "knows; its text is kept as boilerplate", UnplacedTextWarning, stacklevel=3)
+        problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": pd.NA,
+                         "problem": "unplaced_comments",
+                         "detail": "comment section found, comments not recognised"})
+
+    visible = sum(len(s.text) for s in walker.segments)
+    accounted = sum(len("".join(r["text"].split())) for r in rows)
+    nonspace_visible = sum(len("".join(s.text.split())) for s in walker.segments)
+    doc = {
+        "doc_id": doc_id, "title": meta.get("title"), "url": meta.get("url"),
+        "published": parse_when(meta.get("published")) if meta.get("published") else None,
+        "author": meta.get("author"), "language": meta.get("language"),
+        "outlet": _outlet(meta.get("url")), "outlet_kind": "news_site",
+        "source_format": source_format, "source_path": str(path),
+        "source_chars": visible, "unaccounted_chars": max(0, nonspace_visible - accounted)}
+    return doc, rows, problems
+
+
+def _outlet(url: str | None) -> str | None:
+    if not url:
+        return None
+    m = re.match(r"[a-z]+://(?:www\.)?([^/:]+)", url, re.I)
+    return m.group(1).lower() if m else None
+
+
+def _article_role(s: _Segment, profile: HtmlProfile, in_traf: set[str] | None) -> str:
+    lab = s.label
+    if lab == "title":
+        return "title"
+    if lab == "meta":
+        return "meta"
+    if lab in ("boiler", "comments-area", "comment"):
+        return "boilerplate"
+    if profile.boilerplate_text is not None and len(s.text) < 200 and profile.boilerplate_text.search(s.text):
+        return "boilerplate"
+    if lab in ("content", "lead"):
+        if len(s.text) < 300 and s.links > 0.4 * len(s.text):
+            return "boilerplate"  # a link list or a pointer to another article
+        return "body"
+    if in_traf is not None and _norm(s.text) in in_traf:
+        if len(s.text) < 300 and s.links > 0.4 * len(s.text):
+            return "boilerplate"
+        return "body"
+    return "boilerplate"
+
+
+def _trafilatura_body(text: str, path) -> str:
+    """The page's main text as trafilatura sees it (comments left out), normalised."""
+    trafilatura = require_trafilatura()
+    try:
+        out = trafilatura.extract(text, include_comments=False, include_tables=True,
+                                  favor_precision=True) or ""
+    except Exception as exc:  # trafilatura raises many kinds; name the file instead
+        raise FormatError(path, f"article extraction failed ({type(exc).__name__}: {exc})") from None
+    return _norm(out)
+
+
+def _found_in(haystack: str, texts: list[str]) -> set[str]:
+    """The normalised ``texts`` that occur in ``haystack``, in one pass (Aho-Corasick).
+
+    Linear in the haystack plus the matches, where ``needle in haystack`` per
+    block would be quadratic on a large page.
+    """
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for t in {_norm(t) for t in texts}:
+        if len(t) >= 4:
+            automaton.add_word(t, t)
+    if not len(automaton):
+        return set()
+    automaton.make_automaton()
+    return {t for _, t in automaton.iter(haystack)}
+
+
+def _fill_meta_from_trafilatura(text: str, meta: dict) -> dict:
+    require_trafilatura()
+    try:
+        from trafilatura.metadata import extract_metadata
+
+        m = extract_metadata(text)
+    except Exception:  # metadata is optional: the page's own head already filled what it could
+        return meta
+    if m is None:
+        return meta
+    out = dict(meta)
+    for key, attr in (("title", "title"), ("author", "author"), ("published", "date"),
+                      ("url", "url"), ("language", "language")):
+        if not out.get(key) and getattr(m, attr, None):
+            out[key] = getattr(m, attr)
+    return out
