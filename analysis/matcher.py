@@ -37,7 +37,6 @@ _BSEP = SEP.encode()
 _SPACE = ord(" ")
 _TABLE = bytes(
     b if (chr(b).isalnum() or b == ord("_") or b >= 0x80 or b == 0) else _SPACE for b in range(256))
-_NP_TABLE = np.frombuffer(_TABLE, dtype=np.uint8)
 _LATIN1_PUNCT = np.zeros(256, dtype=bool)
 _LATIN1_PUNCT[[0xA0, 0xA1, 0xA6, 0xA7, 0xA8, 0xA9, 0xAB, 0xAC, 0xAD, 0xAE, 0xAF, 0xB0, 0xB1,
                0xB4, 0xB6, 0xB7, 0xB8, 0xBB, 0xBF]] = True
@@ -94,21 +93,21 @@ class Normalised:
     ``text``: the normalised batch; ``keep[i]``: the byte offset (in the
     joined UTF-8 batch, before collapsing) of normalised character i;
     ``char_off``: each text's character offset in the joined batch;
-    ``starts``: byte offset of every character of the joined batch (None
-    when the batch is pure ASCII, where bytes are characters).
+    ``cont``: positions of UTF-8 continuation bytes (None when the batch is
+    pure ASCII, where bytes are characters).
     """
 
     text: str
     arr: np.ndarray  # the same, as bytes
     keep: np.ndarray
     char_off: np.ndarray
-    starts: np.ndarray | None
+    cont: np.ndarray | None
 
     def to_chars(self, byte_pos: np.ndarray) -> np.ndarray:
-        """Byte offsets in the joined batch -> character offsets in it."""
-        if self.starts is None:
+        """Byte offsets (of character starts) in the joined batch -> character offsets."""
+        if self.cont is None:
             return byte_pos
-        return np.searchsorted(self.starts, byte_pos, side="left")
+        return byte_pos - np.searchsorted(self.cont, byte_pos, side="left")
 
 
 def normalise(texts: list[str]) -> Normalised:
@@ -120,12 +119,12 @@ def normalise(texts: list[str]) -> Normalised:
     if len(low) != len(big):  # a character lower-cases to two (e.g. 'İ'): fold text by text
         low = " " + SEP.join(t.lower() if len(t.lower()) == len(t) else _fold(t) for t in texts) + " "
     raw = low.encode("utf-8", "surrogatepass")
-    starts = None
+    cont = None
     if len(raw) == len(low):
         arr = np.frombuffer(raw.translate(_TABLE), dtype=np.uint8)
-    else:  # multi-byte characters: remember where each character starts
-        arr = _NP_TABLE[np.frombuffer(raw, dtype=np.uint8)]
-        starts = np.flatnonzero((arr & 0xC0) != 0x80)
+    else:  # multi-byte characters: count continuation bytes to map back
+        arr = np.frombuffer(raw.translate(_TABLE), dtype=np.uint8).copy()
+        cont = np.flatnonzero((arr & 0xC0) == 0x80)  # few in most text: cheap to search
         # punctuation U+2000-U+206F (curly quotes, dashes, ...) and Latin-1
         # punctuation (no-break space, guillemets, ...) become spaces too
         lead = np.flatnonzero(arr[:-2] == 0xE2)
@@ -139,7 +138,7 @@ def normalise(texts: list[str]) -> Normalised:
     space = arr == _SPACE
     keep = np.flatnonzero(np.r_[True, ~(space[1:] & space[:-1])])  # drop a space after a space
     collapsed = arr[keep]
-    return Normalised(collapsed.tobytes().decode("latin-1"), collapsed, keep, char_off, starts)
+    return Normalised(collapsed.tobytes().decode("latin-1"), collapsed, keep, char_off, cont)
 
 
 class Matcher:
@@ -355,7 +354,12 @@ def _resolve(ti, eid, cs, ce, entry_group):
     if len(ti) == 0:
         return ti, eid, cs, ce
     g = entry_group[eid]
-    order = np.lexsort((-ce, cs, g, ti))
+    span = int(ce.max()) + 1
+    ng = int(g.max()) + 1
+    if (int(ti.max()) + 1) * ng * span * span < 2**62:  # one int64 key sorts faster than lexsort
+        order = np.argsort(((ti * ng + g) * span + cs) * span + (span - 1 - (ce - cs)), kind="stable")
+    else:
+        order = np.lexsort((-ce, cs, g, ti))
     ti, eid, cs, ce, g = ti[order], eid[order], cs[order], ce[order], g[order]
     same = np.r_[False, (ti[1:] == ti[:-1]) & (g[1:] == g[:-1])]
     # one running maximum of ends over all (text, group) blocks: offset each

@@ -10,15 +10,17 @@ See docs/tagging.md. The table shapes are the contract in docs/contracts.md.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
 
-from threads.errors import ThreadframeError
-from threads.schema import ARTICLE_ROLES, CONTENT_ROLES
+from threads.errors import ThreadframeError, ThreadframeWarning
+from threads.schema import ARTICLE_ROLES, CONTENT_ROLES, ROLES
 
 from . import whataboutism as wa
 from .codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
@@ -95,7 +97,7 @@ class TagResult:
         out["top_cues"] = out["top_cues"].fillna("")
         return out.reindex(list(self.codebook.categories)).reset_index()
 
-    def show(self, unit_id: str, sentence: int | None = None):
+    def show(self, unit_id: str):
         """The unit's text with its cues highlighted per category (renders in Jupyter)."""
         from .display import Highlighted
 
@@ -155,7 +157,10 @@ def _as_units(data, roles) -> pd.DataFrame:
         if col in units.columns:
             out[col] = units[col]
     text = units["text"]
-    bad = ~text.map(lambda v: isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)))
+    kind = "string" if isinstance(text.dtype, pd.StringDtype) else pd.api.types.infer_dtype(text, skipna=True)
+    bad = pd.Series(False, index=text.index)
+    if kind not in ("string", "empty"):
+        bad = ~text.map(lambda v: isinstance(v, str) or v is None or (isinstance(v, float) and np.isnan(v)))
     if bad.any():
         raise TaggingError(f"tag: 'text' must be text; row {int(np.flatnonzero(bad)[0])} holds "
                            f"{type(text[bad].iloc[0]).__name__}")
@@ -191,7 +196,7 @@ def _contexts(units: pd.DataFrame) -> dict[str, tuple[str, ...] | None]:
 
 # ---------------------------------------------------------------------- tagging
 def tag(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = "unit", *,
-        roles: Iterable[str] | None = CONTENT_ROLES, batch_size: int = 5000,
+        roles: Iterable[str] | None = CONTENT_ROLES, batch_size: int = 10000,
         progress: bool = False) -> TagResult:
     """Tag every unit (or sentence) with the codebook's categories and stance.
 
@@ -219,7 +224,7 @@ def tag(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = "unit", 
 
 
 def tag_batches(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = "unit", *,
-                roles: Iterable[str] | None = CONTENT_ROLES, batch_size: int = 5000,
+                roles: Iterable[str] | None = CONTENT_ROLES, batch_size: int = 10000,
                 progress: bool = False) -> Iterator[TagResult]:
     """Like :func:`tag`, but yields one :class:`TagResult` per batch of units.
 
@@ -233,21 +238,39 @@ def tag_batches(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = 
         raise TaggingError(f"tag: batch_size must be a positive whole number, not {batch_size!r}")
     cb = load_codebook(codebook)
     matcher = _compiled(cb)
+    roles_ = None if roles is None else ([roles] if isinstance(roles, str) else list(roles))
+    if roles_ is not None:
+        unknown = sorted(set(roles_) - set(ROLES))
+        if unknown:
+            raise TaggingError(f"tag: unknown role(s) {', '.join(map(repr, unknown))}; "
+                               f"roles are {', '.join(ROLES)}")
+    if isinstance(data, list | tuple) and data and all(isinstance(d, pd.DataFrame) for d in data):
+        data = iter(data)
     if _is_chunk_stream(data):
-        chunks = ((_as_units(c, roles), None) for c in data)
+        first = next(data, None)
+        if first is not None and not isinstance(first, pd.DataFrame):
+            data = [first, *data]  # an iterator of texts, not of tables: take it whole
+            chunks = iter([_as_units(data, roles)])
+        else:
+            rest = () if first is None else chain([first], data)
+            chunks = (_as_units(c, roles) for c in rest)
     else:
-        chunks = iter([(_as_units(data, roles), None)])
+        chunks = iter([_as_units(data, roles)])
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(unit="units", desc=f"tagging ({cb.name})")
     try:
-        for units, _ in chunks:
-            ctx = _contexts(units) if cb_has_rules(cb) else {}
-            if roles is not None and "role" in units.columns:
-                roles_ = [roles] if isinstance(roles, str) else list(roles)
+        for units in chunks:
+            ctx = _contexts(units) if _has_rules(cb) else {}
+            if roles_ is not None and "role" in units.columns:
+                n_in = len(units)
                 units = units[units["role"].isin(roles_)].reset_index(drop=True)
+                if n_in and units.empty:
+                    warnings.warn(f"tag: none of {n_in} units has a role in {', '.join(roles_)}; "
+                                  "nothing was tagged (pass roles=None to tag every row)",
+                                  ThreadframeWarning, stacklevel=3)
             for lo in range(0, len(units), batch_size):
                 batch = units.iloc[lo:lo + batch_size]
                 yield _tag_batch(batch, cb, matcher, level, ctx)
@@ -258,7 +281,7 @@ def tag_batches(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = 
             bar.close()
 
 
-def cb_has_rules(cb: Codebook) -> bool:
+def _has_rules(cb: Codebook) -> bool:
     return any(c.rules for c in cb.specs)
 
 
@@ -267,13 +290,19 @@ def _is_chunk_stream(data) -> bool:
 
     if isinstance(data, str | pd.DataFrame | pd.Series | threads.Corpus):
         return False
-    if isinstance(data, list | tuple):
-        return bool(data) and all(isinstance(d, pd.DataFrame) for d in data)
-    return isinstance(data, Iterator) or hasattr(data, "__next__")
+    return isinstance(data, Iterator)
 
 
 def _str_array(values):
     return pd.array(values, dtype="str")
+
+
+def _str_take(values, index: np.ndarray):
+    """``values[index]`` as a str array, gathered by Arrow (fast for repeated ids)."""
+    import pyarrow as pa
+
+    base = pa.array(np.asarray(values, dtype=object), type=pa.large_string())
+    return pd.array(base.take(pa.array(index, type=pa.int64())), dtype="str")
 
 
 def _tag_batch(batch: pd.DataFrame, cb: Codebook, matcher: Matcher, level: str, ctx) -> TagResult:
@@ -312,8 +341,11 @@ def _tag_batch(batch: pd.DataFrame, cb: Codebook, matcher: Matcher, level: str, 
     # -- rule categories (whataboutism): scored by the rule layer, one evidence row per rule hit
     rule_cats = [gi for gi, c in enumerate(cb.specs) if c.rules == "whataboutism"]
     if rule_cats:
-        uids = unit_ids[row_unit_a]
-        masks = np.fromiter((wa.context_mask(ctx.get(u)) for u in uids), dtype=np.int64, count=n)
+        if ctx:
+            uids = unit_ids[row_unit_a]
+            masks = np.fromiter((wa.context_mask(ctx.get(u)) for u in uids), dtype=np.int64, count=n)
+        else:
+            masks = np.zeros(n, dtype=np.int64)
         r_score, _, (r_ti, r_rule, r_s, r_e) = wa.rule_arrays(matcher, m, n, masks)
         names = np.array([f"rule:{r}" for r in wa.RULES], dtype=object)
         weights = np.array([wa._RULE_WEIGHTS[r] for r in wa.RULES])
@@ -326,16 +358,15 @@ def _tag_batch(batch: pd.DataFrame, cb: Codebook, matcher: Matcher, level: str, 
     present = (scores >= thresholds) & (scores > 0)
 
     # -- tables
-    rows_unit = unit_ids[row_unit_a]
-    rows_doc = doc_ids[row_unit_a]
+    each_row = np.repeat(row_unit_a, ncat)
     tags = pd.DataFrame({
-        "unit_id": _str_array(np.repeat(rows_unit, ncat)),
-        "doc_id": _str_array(np.repeat(rows_doc, ncat)),
-        "category": _str_array(np.tile(np.asarray(cats, dtype=object), n)),
+        "unit_id": _str_take(unit_ids, each_row),
+        "doc_id": _str_take(doc_ids, each_row),
+        "category": _str_take(cats, np.tile(np.arange(ncat), n)),
         "score": scores.ravel(),
         "present": present.ravel(),
         "n_cues": counts,
-        "source": _str_array(np.full(n * ncat, f"codebook:{cb.name}", dtype=object)),
+        "source": _str_take([f"codebook:{cb.name}"], np.zeros(n * ncat, dtype=np.int64)),
     })
     cat_names = np.asarray(cats, dtype=object)
     ev, ev_rows = _span_table(ev_parts, texts, row_unit_a, row_off_a, unit_ids, doc_ids,
@@ -358,13 +389,14 @@ def _tag_batch(batch: pd.DataFrame, cb: Codebook, matcher: Matcher, level: str, 
     st_score = supp - crit
     thr = cb.stance.threshold if cb.stance is not None else 1.0
     label = np.where(st_score >= thr, "supportive", np.where(st_score <= -thr, "critical", "neutral"))
-    stance = pd.DataFrame({"unit_id": _str_array(rows_unit), "doc_id": _str_array(rows_doc),
+    stance = pd.DataFrame({"unit_id": _str_take(unit_ids, row_unit_a),
+                           "doc_id": _str_take(doc_ids, row_unit_a),
                            "stance": _str_array(label.astype(object)), "score": st_score,
                            "critical": crit, "supportive": supp})
     units_out = batch[[c for c in ("unit_id", "doc_id", "role", "text") if c in batch.columns]]
     if rule_cats:  # the actors each unit responds to, so explain() can show them
-        units_out = units_out.assign(context=_str_array(np.array(
-            [";".join(ctx.get(u) or ()) for u in unit_ids], dtype=object)))
+        context = ([";".join(ctx.get(u) or ()) for u in unit_ids] if ctx else [""] * len(unit_ids))
+        units_out = units_out.assign(context=_str_array(np.array(context, dtype=object)))
     if level == "sentence":
         sent = np.asarray(row_sent, dtype=np.int64)
         tags.insert(1, "sentence", np.repeat(sent, ncat))
@@ -389,8 +421,8 @@ def _span_table(parts, texts, row_unit, row_off, unit_ids, doc_ids, name_of, nam
     ti, names, cue, start, end, weight = (a[order] for a in (ti, names, cue, start, end, weight))
     matched = [texts[t][s:e] for t, s, e in zip(ti.tolist(), start.tolist(), end.tolist(), strict=True)]
     out = pd.DataFrame({
-        "unit_id": _str_array(unit_ids[row_unit[ti]]),
-        "doc_id": _str_array(doc_ids[row_unit[ti]]),
+        "unit_id": _str_take(unit_ids, row_unit[ti]),
+        "doc_id": _str_take(doc_ids, row_unit[ti]),
         name_col: _str_array(name_of(names) if len(names) else np.zeros(0, dtype=object)),
         "cue": _str_array(cue),
         "start": (start + row_off[ti]).astype(np.int64),

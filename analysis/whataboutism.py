@@ -15,17 +15,22 @@ Rules (one feature column each, see :func:`rule_features`):
 - ``selective_outrage``: "where was the outrage when", "nobody cared when ...",
   "I don't remember you complaining".
 - ``selective_attention``: "never a mention of", "nobody talks about",
-  "ignoring how X ...", "double standard", "hypocrisy".
+  "ignoring how X ...", "conveniently" (0.75).
 - ``counter_accusation``: "look who's talking", "pot calling the kettle",
-  "you people ...", "clean up your own house".
+  "you people ...", "clean up your own house", "hypocrites", "double standard".
 - ``what_about``: a weak deflecting question ("what about", "how about",
   "funny how", "how come", "remember when"); followed within a few words by
   another actor or a wrongdoing word, it also counts as a ``comparison``.
 - ``actor_switch``: the unit names an actor that is not among the actors
   its context (the article the comment sits under, or a given title)
-  mentions most, next to a wrongdoing word.
-- ``other_wrong``: a wrongdoing word attached to another actor without the
-  context: a second actor's wrong in a reply (weak).
+  mentions most, within NEAR_CHARS of a wrongdoing word (1.0: pointing at
+  another actor's wrong is the move itself).
+- ``other_wrong``: the same without a context to compare with (0.25).
+
+The lexicon is compiled into the same automaton as the codebook
+(:func:`rule_cues`), so the rules cost no second pass over the text;
+:func:`rule_arrays` applies them to a whole batch with numpy and
+:func:`combine` to one text (they agree; the tests check it).
 """
 
 from __future__ import annotations
@@ -44,12 +49,15 @@ from .matcher import Matcher, cue_tokens
 # ---------------------------------------------------------------------- lexicons
 # Actors: surface form -> canonical actor. Lower-case; matched on word boundaries.
 _ACTOR_GROUPS = {
+    # US agencies count as the US: a comment on the NSA under a story about
+    # the US government does not switch actor
     "US": ["us", "u.s.", "u.s", "usa", "america", "american", "americans", "united states",
-           "washington", "uncle sam", "pentagon", "white house", "us government"],
+           "washington", "uncle sam", "pentagon", "white house", "us government",
+           "nsa", "cia", "fbi", "dhs", "ice"],
     "China": ["china", "chinese", "beijing", "ccp", "prc", "xi", "xi jinping", "communist party"],
     "Russia": ["russia", "russian", "russians", "putin", "kremlin", "moscow", "soviet", "ussr"],
     "Ukraine": ["ukraine", "ukrainian", "ukrainians", "zelensky", "zelenskyy", "kyiv", "kiev"],
-    "UK": ["uk", "britain", "british", "england", "english", "london"],
+    "UK": ["uk", "britain", "british", "england", "english", "london", "gchq"],
     "Europe": ["europe", "european", "europeans", "eu", "nato", "germany", "france", "german", "french"],
     "Israel": ["israel", "israeli", "israelis", "idf", "netanyahu"],
     "Palestine": ["palestine", "palestinian", "palestinians", "hamas", "gaza"],
@@ -57,7 +65,6 @@ _ACTOR_GROUPS = {
     "Saudi Arabia": ["saudi", "saudis", "saudi arabia"],
     "India": ["india", "indian", "modi"],
     "West": ["the west", "western", "westerners"],
-    "NSA": ["nsa", "cia", "fbi", "gchq", "dhs", "ice"],
     "Big Tech": ["facebook", "google", "amazon", "apple", "microsoft", "twitter", "meta",
                  "tiktok", "youtube", "big tech", "silicon valley", "mega-corps", "corporations"],
     "Huawei": ["huawei", "zte", "hikvision"],

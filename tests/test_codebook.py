@@ -97,3 +97,30 @@ def test_user_copy_of_a_codebook_round_trips(tmp_path):
     tags = analysis.tag(["The cartels are moving in."], cb).tags
     assert bool(tags.set_index("category").loc["security", "present"])
     assert isinstance(cb.to_frame(), pd.DataFrame)
+
+
+def test_the_example_codebook_in_the_docs_is_valid():
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "codebooks.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```yaml\n(.*?)```", doc, re.S)
+    cb = parse_codebook(block, source="docs/codebooks.md")
+    assert cb.categories == ("privacy", "safety") and cb["safety"].threshold == 2
+    r = analysis.tag(["Big Brother is watching the kids", "Safety first, safe school"], cb)
+    assert r.wide().to_dict("list") == {"privacy": [True, False], "safety": [False, True]}
+
+
+@pytest.mark.shared_data
+def test_policy_frames_codes_line_up_with_frac_gold_labels(shared_data):
+    import numpy as np
+
+    gold = pd.read_csv(shared_data / "frac" / "frac_gold.csv")
+    cb = analysis.load_codebook("policy-frames")
+    r = analysis.tag(pd.DataFrame({"unit_id": np.arange(len(gold)).astype(str), "text": gold["sentence"]}), cb)
+    scores = r.wide("score")
+    code = {c.name: c.code for c in cb}
+    pred = np.where(scores.max(axis=1) > 0, scores.idxmax(axis=1).map(code), 15)
+    accuracy = (pred == gold["label"].to_numpy()).mean()
+    majority = gold["label"].value_counts(normalize=True).iloc[0]
+    assert accuracy > 2 * majority  # a lexical tagger, but clearly informative

@@ -167,12 +167,14 @@ def test_sample_corpus_tags_and_document_stance():
     r = analysis.tag(corpus)
     units = r.units.set_index("unit_id")
     wide = r.wide()
-    afp = wide.loc[units.index[units["doc_id"].str.startswith("001_")]]
+    afp_doc = corpus.docs.loc[corpus.docs["outlet"] == "AFP", "doc_id"].item()
+    afp = wide.loc[units.index[units["doc_id"] == afp_doc]]
     assert not afp["whataboutism"].any()  # the AFP report's paragraphs are not whataboutism
     assert afp["technology"].sum() >= 5 and afp["geopolitics"].sum() >= 5
     text = units["text"]
-    fb = text[text.str.startswith('"That Anonymous Coward"')].index
-    assert len(fb) == 1 and wide.loc[fb[0], "whataboutism"]
+    turn = text[text.str.contains("But never a mention of those here")].index
+    assert len(turn) == 1 and wide.loc[turn[0], "whataboutism"]
+    assert set(units["role"]) <= {"title", "body", "comment"}
     for row in r.evidence.itertuples():
         assert units.loc[row.unit_id, "text"][row.start:row.end] == row.matched
     ds = analysis.document_stance(r)
@@ -192,3 +194,51 @@ def test_cli_tag_writes_parquet_tables(tmp_path, capsys):
     assert "tagged" in capsys.readouterr().out
     assert cli_main(["tag", str(corpus_dir), "--out", str(out), "--codebook", "nope"]) == 2
     assert "unknown codebook 'nope'" in capsys.readouterr().err
+
+
+def test_generators_of_texts_and_lists_of_tables():
+    from_gen = analysis.tag(t for t in ["privacy matters", "cameras"])
+    assert from_gen.wide().index.tolist() == ["0", "1"]
+    tables = [pd.DataFrame({"unit_id": ["a"], "text": ["privacy"]}),
+              pd.DataFrame({"unit_id": ["b"], "text": ["cameras"]})]
+    w = analysis.tag(tables).wide()
+    assert w.index.tolist() == ["a", "b"] and w.loc["a", "rights"] and w.loc["b", "technology"]
+
+
+def test_evidence_spans_property_random_unicode_text():
+    """Whatever the text (accents, curly quotes, emoji, İ, line breaks), every
+    evidence span cuts out exactly the matched text, and it holds the cue's words."""
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    pieces = ["privacy", "Human", "rights", "facial", "recognition", "camera", "cameras", "Huawei",
+              "surveillance", "big", "brother", "é", "İ", "’", "“", "—", "😀", "\n", " ", ", ", "-",
+              "naïve", "ß", "US", "us", "social", "security", "the", "x"]
+    book = analysis.load_codebook("surveillance")
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.lists(st.sampled_from(pieces), max_size=25).map("".join), min_size=1, max_size=6))
+    def check(texts):
+        r = analysis.tag(texts, book)
+        for table in (r.evidence, r.stance_evidence):
+            for row in table.itertuples():
+                if row.cue.startswith("rule:"):
+                    continue
+                text = texts[int(row.unit_id)]
+                assert text[row.start:row.end] == row.matched
+                words = [w.rstrip("*") for w in re.findall(r"\w+\*?", row.cue.lower())]
+                found = re.findall(r"\w+", row.matched.lower())
+                assert len(found) >= len(words) and all(f.startswith(w) for f, w in zip(found, words, strict=False))
+
+    check()
+
+
+def test_roles_are_checked_and_an_empty_selection_warns():
+    units = pd.DataFrame({"unit_id": ["a"], "role": ["meta"], "text": ["privacy"]})
+    with pytest.raises(TaggingError, match="unknown role"):
+        analysis.tag(units, roles=["comments"])
+    with pytest.warns(threads.ThreadframeWarning, match="nothing was tagged"):
+        assert len(analysis.tag(units).tags) == 0
+    assert analysis.tag(units, roles=None).wide().loc["a", "rights"]

@@ -84,17 +84,25 @@ def test_comment_under_the_article_uses_the_article_actors():
 
 
 def test_sample_corpus_techdirt_comment_and_afp_report():
-    r = analysis.tag(threads.sample_corpus())
+    corpus = threads.sample_corpus()
+    r = analysis.tag(corpus)
     units = r.units.set_index("unit_id")
     wide = r.wide()
-    afp = units.index[units["doc_id"].str.startswith("001_")]
+    afp_doc = corpus.docs.loc[corpus.docs["outlet"] == "AFP", "doc_id"].item()
+    afp = units.index[units["doc_id"] == afp_doc]
     assert len(afp) > 10 and not wide.loc[afp, "whataboutism"].any()
+    # the Techdirt comment that turns from China to the NSA, Google and Facebook
     text = units["text"]
-    turn = text[text.str.contains("ignoring how Facebook and Google surveil NOW")
-                & ~text.str.startswith("Re:")].index
+    turn = text[text.str.contains("Snowden didn't inform about China")].index
     assert len(turn) == 1 and wide.loc[turn[0], "whataboutism"]
     ev = r.evidence[(r.evidence["unit_id"] == turn[0]) & (r.evidence["category"] == "whataboutism")]
-    assert "ignoring how" in set(ev["matched"])
+    assert {"rule:selective_attention", "rule:actor_switch"} <= set(ev["cue"])
+    assert "GOOGLE" in set(ev["matched"])  # the NSA is the US, which the article mentions too
+    if units.loc[turn[0], "role"] == "comment":  # the thread context is the article's actors
+        assert "China" in units.loc[turn[0], "context"].split(";")
+    # no comment under the Techdirt post other than this one deflects
+    techdirt = units.index[(units["doc_id"] == units.loc[turn[0], "doc_id"]) & (units["role"] == "comment")]
+    assert wide.loc[techdirt, "whataboutism"].sum() == 1
 
 
 @pytest.mark.shared_data

@@ -18,7 +18,7 @@ def add_parser(sub) -> None:
                    help="tag whole units or their sentences (default: unit)")
     p.add_argument("--roles", default="title,body,comment",
                    help="comma-separated roles to tag (default: title,body,comment)")
-    p.add_argument("--batch-size", type=int, default=5000, help="units matched at once (default: 5000)")
+    p.add_argument("--batch-size", type=int, default=10000, help="units matched at once (default: 10000)")
     p.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
     p.set_defaults(func=run)
 
