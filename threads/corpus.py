@@ -34,22 +34,47 @@ from .tree import repair_reply_tree
 SAVE_FORMATS = ("parquet", "csv", "jsonl")
 
 
+_STR = pd.StringDtype(na_value=np.nan)  # pandas 3's default "str" dtype
+_UTC_US = pd.DatetimeTZDtype("us", "UTC")
+
+
 def _normalise(df: pd.DataFrame, columns: Iterable[str], str_cols, int_cols) -> pd.DataFrame:
-    """Return ``df`` with the schema's columns first and the schema's dtypes."""
-    out = df.copy()
+    """Return ``df`` with the schema's columns first and the schema's dtypes.
+
+    Built column by column into one new frame (no repeated inserts), and a
+    column already of the right dtype is taken as it is: parsers build many
+    small corpora, so this constructor is on every parser's hot path.
+    """
+    n = len(df)
+    data: dict[str, object] = {}
     for col in columns:
-        if col not in out.columns:
-            out[col] = pd.NA
-    for col in str_cols:
-        out[col] = out[col].astype("str") if not out[col].isna().all() else pd.array(
-            [pd.NA] * len(out), dtype="str")
-    for col in int_cols:
-        out[col] = pd.to_numeric(out[col], errors="raise").astype("Int64")
-    for col in TIME_COLUMNS:
-        if col in out.columns:
-            out[col] = to_utc(out[col])
-    extra = [c for c in out.columns if c not in columns]
-    return out[list(columns) + extra].reset_index(drop=True)
+        present = col in df.columns
+        values = df[col] if present else None
+        if col in str_cols:
+            if values is None or values.isna().all():
+                data[col] = pd.array([pd.NA] * n, dtype=_STR)
+            elif values.dtype == _STR:
+                data[col] = values.array
+            else:
+                data[col] = values.astype(_STR).array
+        elif col in int_cols:
+            if values is None:
+                data[col] = pd.array([pd.NA] * n, dtype="Int64")
+            elif values.dtype == "Int64":
+                data[col] = values.array
+            else:
+                data[col] = pd.to_numeric(values, errors="raise").astype("Int64").array
+        elif col in TIME_COLUMNS:
+            if values is None or (values.dtype == object and values.isna().all()):
+                data[col] = pd.array([pd.NaT] * n, dtype=_UTC_US)
+            else:
+                data[col] = to_utc(values).array
+        else:
+            data[col] = values.array if values is not None else pd.array([pd.NA] * n)
+    for col in df.columns:
+        if col not in data:
+            data[col] = df[col].array
+    return pd.DataFrame(data, index=pd.RangeIndex(n))
 
 
 def to_utc(values) -> pd.Series:
@@ -87,13 +112,10 @@ class Corpus:
     def __post_init__(self) -> None:
         docs = _normalise(self.docs, DOC_COLUMNS, DOC_STR, DOC_INT)
         units = _normalise(self.units, UNIT_COLUMNS, UNIT_STR, UNIT_INT)
-        units["flags"] = units["flags"].fillna("")
-        units["text"] = units["text"].fillna("")  # a lost comment keeps its row with ""
-        problems = self.problems.copy()
-        for col in PROBLEM_COLUMNS:
-            if col not in problems.columns:
-                problems[col] = pd.NA
-        problems = problems[list(PROBLEM_COLUMNS)].astype("str").reset_index(drop=True)
+        for col in ("flags", "text"):  # a lost comment keeps its row with text ""
+            if units[col].hasnans:
+                units[col] = units[col].fillna("")
+        problems = _normalise(self.problems, PROBLEM_COLUMNS, PROBLEM_COLUMNS, ())
         _validate(docs, units)
         object.__setattr__(self, "docs", docs)
         object.__setattr__(self, "units", units)
@@ -320,22 +342,27 @@ def concat(corpora: Iterable[Corpus]) -> Corpus:
 
 
 def _validate(docs: pd.DataFrame, units: pd.DataFrame) -> None:
-    if docs["doc_id"].isna().any():
+    # plain Python sets: pandas' isin/duplicated on Arrow strings cost more on small tables
+    doc_ids = docs["doc_id"].tolist()
+    if docs["doc_id"].hasnans:
         raise CorpusError("docs: doc_id is empty in some rows")
-    dup = docs["doc_id"][docs["doc_id"].duplicated()]
-    if len(dup):
+    known_docs = set(doc_ids)
+    if len(known_docs) != len(doc_ids):
+        dup = docs["doc_id"][docs["doc_id"].duplicated()]
         raise CorpusError(f"docs: duplicate doc_id(s) {', '.join(map(repr, dup.unique()[:5]))}")
-    if units["unit_id"].isna().any():
+    if units["unit_id"].hasnans:
         raise CorpusError("units: unit_id is empty in some rows")
-    dup = units["unit_id"][units["unit_id"].duplicated()]
-    if len(dup):
+    if len(set(units["unit_id"].tolist())) != len(units):
+        dup = units["unit_id"][units["unit_id"].duplicated()]
         raise CorpusError(f"units: duplicate unit_id(s) {', '.join(map(repr, dup.unique()[:5]))}")
-    unknown_docs = set(units["doc_id"].dropna()) - set(docs["doc_id"])
-    if unknown_docs or units["doc_id"].isna().any():
-        raise CorpusError(f"units: doc_id(s) not in docs: {sorted(unknown_docs)[:5] or ['<empty>']}")
-    bad_roles = set(units["role"].dropna()) - set(ROLES)
-    if bad_roles or units["role"].isna().any():
-        raise CorpusError(f"units: unknown role(s) {sorted(bad_roles) or ['<empty>']}; roles are {', '.join(ROLES)}")
+    unit_docs = set(units["doc_id"].tolist())
+    if not unit_docs <= known_docs:
+        unknown = sorted(str(d) for d in unit_docs - known_docs if isinstance(d, str))
+        raise CorpusError(f"units: doc_id(s) not in docs: {unknown[:5] or ['<empty>']}")
+    bad_roles = set(units["role"].tolist()) - set(ROLES)
+    if bad_roles:
+        shown = sorted(str(r) for r in bad_roles if isinstance(r, str)) or ["<empty>"]
+        raise CorpusError(f"units: unknown role(s) {shown}; roles are {', '.join(ROLES)}")
 
 
 def _write_table(table: pd.DataFrame, path: Path, fmt: str) -> None:
