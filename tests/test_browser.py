@@ -34,7 +34,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path(os.environ.get("THREADFRAME_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 # CI containers often have a tiny /dev/shm; Chromium's tabs crash on it.
+                 "--disable-dev-shm-usage"]
 NOTEBOOK = NOTEBOOKS / "01_quick_start.ipynb"
 
 SERVER_START_S = 120
