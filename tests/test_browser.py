@@ -221,7 +221,13 @@ def test_quick_start_runs_in_jupyterlab(chromium_launcher, tmp_path):
             busy = any("*" in p for p in prompts)
             return started and not busy and all(k["execution_state"] == "idle" for k in server.kernels())
 
-        _wait_until(finished, RUN_ALL_S, "Run All Cells to finish", server)
+        try:
+            _wait_until(finished, RUN_ALL_S, "Run All Cells to finish", server)
+        except BaseException:
+            # What the page looked like when it got stuck is the first thing to look at.
+            page.screenshot(path=str(screenshot))
+            _artifacts_copy(screenshot)
+            raise
 
         stderr = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
         errors = [t for t in stderr.all_inner_texts() if _ERROR_TEXT.search(t)]
