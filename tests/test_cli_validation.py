@@ -11,6 +11,7 @@ import pytest
 import analysis
 import threads
 from analysis.cli import main
+from analysis.datasets import FRAC_FRAMES
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def trained(frac_files):
 
 
 def test_train_stamps_the_training_data(trained):
-    info = analysis.model_io.model_info(trained)
+    info = analysis.model_info(trained)
     assert info["training_data"]["n_units"] == 360
     assert info["training_data"]["file"].endswith("train.csv")
     assert set(info["classes"]["values"]) == {"1", "3", "4", "5", "6", "8", "9", "11", "12", "15"}
@@ -78,7 +79,7 @@ def test_predict_with_a_pretrained_model_name(frac_files, tmp_path):
                  "--text-column", "sentence", "--out", str(out)]) == 0
     pred = pd.read_json(out, lines=True)
     assert set(pred["source"]) == {"model:policy-frames"}
-    assert set(pred["predicted"]) <= set(analysis.datasets.FRAC_FRAMES.values())
+    assert set(pred["predicted"]) <= set(FRAC_FRAMES.values())
 
 
 def test_user_errors_exit_2_with_a_message(trained, frac_files, tmp_path, capsys):

@@ -203,7 +203,7 @@ def test_model_versus_coders_alpha(split, fitted):
     rows = [("gold", u, "frame", f) for u, f in zip(units["unit_id"], units["frame"], strict=True)]
     rows += [("second", u, "frame", f) for u, f in zip(units["unit_id"], units["frame"], strict=True)]
     coders = pd.DataFrame(rows, columns=["coder", "unit_id", "category", "code"])
-    table = analysis.evaluation.model_coder_agreement(fitted, units, coders)
+    table = analysis.model_coder_agreement(fitted, units, coders)
     row = table.set_index("category").loc["frame"]
     assert row["alpha_coders"] == 1.0
     # With the model as a third coder alpha drops by its disagreements.
