@@ -129,9 +129,13 @@ def score_predictions(y_true, y_pred, *, classes=None, multilabel: bool = False,
         Yt, Yp = _as_indicator(y_true, classes), _as_indicator(y_pred, classes)
         classes = list(classes) if classes is not None else list(range(Yt.shape[1]))
     else:
-        yt = np.asarray(y_true, dtype=object)
-        yp = np.asarray(y_pred, dtype=object)
-        classes = list(classes) if classes is not None else sorted(set(yt) | set(yp), key=str)
+        # Score on the labels' text: sklearn cannot type object arrays of numbers,
+        # and the report names categories as text anyway.
+        raw_true, raw_pred = list(y_true), list(y_pred)
+        yt = np.array([str(v) for v in raw_true], dtype=object)
+        yp = np.array([str(v) for v in raw_pred], dtype=object)
+        classes = ([str(c) for c in classes] if classes is not None
+                   else sorted(set(yt) | set(yp)))
     for name in ["all"] + sorted(set(groups) - {"all"}):
         mask = np.ones(n, bool) if name == "all" else (groups == name).to_numpy()
         if multilabel:
@@ -164,7 +168,7 @@ def score_predictions(y_true, y_pred, *, classes=None, multilabel: bool = False,
         conf = [{"true": str(t), "predicted": str(p), "n": int(table.loc[t, p])}
                 for t in classes for p in classes]
         alpha = _alpha_pairs(yt, yp)
-        preds = pd.DataFrame({"true": yt, "predicted": yp})
+        preds = pd.DataFrame({"true": raw_true, "predicted": raw_pred})
     if unit_ids is not None:
         preds.insert(0, "unit_id", np.asarray(unit_ids))
     preds["group"] = groups.to_numpy()

@@ -82,6 +82,23 @@ def test_predict_with_a_pretrained_model_name(frac_files, tmp_path):
     assert set(pred["predicted"]) <= set(FRAC_FRAMES.values())
 
 
+def test_whataboutism_train_and_evaluate_with_integer_codes(tmp_path, capsys):
+    texts = ["What about the US and its drones?", "And the NSA does the same, no outrage",
+             "Great reporting, thanks", "I like this video", "Where was the outrage then?",
+             "Nice weather today", "But China spies too, what about that", "Good point"] * 4
+    data = tmp_path / "wa.csv"
+    pd.DataFrame({"reply": texts, "wa": [1, 1, 0, 0, 1, 0, 1, 0] * 4,
+                  "title": ["Russia's drones"] * 32}).to_csv(data, index=False)
+    model = tmp_path / "wa.tfm"
+    assert main(["train", "--kind", "whataboutism", "--data", str(data), "--text-column", "reply",
+                 "--label-column", "wa", "--context-column", "title", "--out", str(model)]) == 0
+    assert main(["evaluate", str(model), "--data", str(data), "--text-column", "reply",
+                 "--label-column", "wa", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out.split("\n", 2)[-1])
+    positive = [r for r in result["scores"] if r["category"] == "1" and r["group"] == "all"]
+    assert positive[0]["support"] == 16 and positive[0]["f1"] > 0.9
+
+
 def test_user_errors_exit_2_with_a_message(trained, frac_files, tmp_path, capsys):
     assert main(["train", "--data", str(frac_files / "train.csv"), "--text-column", "body",
                  "--label-column", "label", "--out", str(tmp_path / "m.tfm")]) == 2
