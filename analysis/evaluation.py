@@ -74,6 +74,37 @@ class EvaluationReport:
         ax.spines[["top", "right"]].set_visible(False)
         return fig
 
+    def confusion_figure(self, ax=None, normalize: bool = True):
+        """Confusion matrix of a single-label evaluation (rows: human codes,
+        columns: model), shares per row when ``normalize``; returns the Figure."""
+        import matplotlib.pyplot as plt
+
+        if "category" in self.confusion.columns:
+            raise ThreadframeError("a confusion matrix needs single-label codes; for multi-label "
+                                   "models see report.confusion (one 2x2 table per category)")
+        table = self.confusion.pivot(index="true", columns="predicted", values="n")
+        order = [c for c in self.scores().index if c not in ("macro avg", "micro avg")]
+        table = table.reindex(index=order, columns=order).fillna(0)
+        counts = table.to_numpy(dtype=float)
+        shown = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1) if normalize else counts
+        if ax is None:
+            size = 0.45 * len(order) + 1.8
+            fig, ax = plt.subplots(figsize=(size + 0.8, size))
+        else:
+            fig = ax.figure
+        image = ax.imshow(shown, cmap="viridis", vmin=0, vmax=1 if normalize else None)
+        for i in range(len(order)):
+            for j in range(len(order)):
+                if counts[i, j]:
+                    ax.text(j, i, str(int(counts[i, j])), ha="center", va="center", fontsize="x-small",
+                            color="black" if shown[i, j] > 0.6 * (shown.max() or 1) else "white")
+        ax.set_xticks(range(len(order)), order, rotation=45, ha="right")
+        ax.set_yticks(range(len(order)), order)
+        ax.set_xlabel("model")
+        ax.set_ylabel("human code")
+        fig.colorbar(image, ax=ax, label="share of the row" if normalize else "units")
+        return fig
+
     def methods_text(self) -> str:
         """A paragraph to adapt for a methods section."""
         s = self.scores()

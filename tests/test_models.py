@@ -191,6 +191,10 @@ def test_cross_validation_report_and_figure(frac):
 
     fig2, ax = plt.subplots()
     assert report.figure(ax=ax) is fig2
+    fig3, ax3 = plt.subplots()
+    assert report.confusion_figure(ax=ax3) is fig3
+    shown = ax3.images[0].get_array()
+    np.testing.assert_allclose(np.asarray(shown).sum(axis=1), 1.0)  # rows are shares
     text = report.methods_text()
     assert "3-fold cross-validation" in text and f"{report.macro_f1:.2f}" in text
     plt.close("all")
