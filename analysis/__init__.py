@@ -43,9 +43,11 @@ _LAZY: dict[str, str] = {
     "save_model": "model_io:save_model",
     "load_model": "model_io:load_model",
     "load_pretrained": "model_io:load_pretrained",
+    "model_info": "model_io:model_info",
     "evaluate_model": "evaluation:evaluate_model",
     "cross_validate_model": "evaluation:cross_validate_model",
     "suggest_next": "evaluation:suggest_next",
+    "model_coder_agreement": "evaluation:model_coder_agreement",
     "load_frac": "datasets:load_frac",
     # --- comparison, terms, reply trees, alignment (issue: compare) ---
     "prevalence": "compare:prevalence",

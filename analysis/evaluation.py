@@ -74,6 +74,37 @@ class EvaluationReport:
         ax.spines[["top", "right"]].set_visible(False)
         return fig
 
+    def confusion_figure(self, ax=None, normalize: bool = True):
+        """Confusion matrix of a single-label evaluation (rows: human codes,
+        columns: model), shares per row when ``normalize``; returns the Figure."""
+        import matplotlib.pyplot as plt
+
+        if "category" in self.confusion.columns:
+            raise ThreadframeError("a confusion matrix needs single-label codes; for multi-label "
+                                   "models see report.confusion (one 2x2 table per category)")
+        table = self.confusion.pivot(index="true", columns="predicted", values="n")
+        order = [c for c in self.scores().index if c not in ("macro avg", "micro avg")]
+        table = table.reindex(index=order, columns=order).fillna(0)
+        counts = table.to_numpy(dtype=float)
+        shown = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1) if normalize else counts
+        if ax is None:
+            size = 0.45 * len(order) + 1.8
+            fig, ax = plt.subplots(figsize=(size + 0.8, size))
+        else:
+            fig = ax.figure
+        image = ax.imshow(shown, cmap="viridis", vmin=0, vmax=1 if normalize else None)
+        for i in range(len(order)):
+            for j in range(len(order)):
+                if counts[i, j]:
+                    ax.text(j, i, str(int(counts[i, j])), ha="center", va="center", fontsize="x-small",
+                            color="black" if shown[i, j] > 0.6 * (shown.max() or 1) else "white")
+        ax.set_xticks(range(len(order)), order, rotation=45, ha="right")
+        ax.set_yticks(range(len(order)), order)
+        ax.set_xlabel("model")
+        ax.set_ylabel("human code")
+        fig.colorbar(image, ax=ax, label="share of the row" if normalize else "units")
+        return fig
+
     def methods_text(self) -> str:
         """A paragraph to adapt for a methods section."""
         s = self.scores()
@@ -129,9 +160,13 @@ def score_predictions(y_true, y_pred, *, classes=None, multilabel: bool = False,
         Yt, Yp = _as_indicator(y_true, classes), _as_indicator(y_pred, classes)
         classes = list(classes) if classes is not None else list(range(Yt.shape[1]))
     else:
-        yt = np.asarray(y_true, dtype=object)
-        yp = np.asarray(y_pred, dtype=object)
-        classes = list(classes) if classes is not None else sorted(set(yt) | set(yp), key=str)
+        # Score on the labels' text: sklearn cannot type object arrays of numbers,
+        # and the report names categories as text anyway.
+        raw_true, raw_pred = list(y_true), list(y_pred)
+        yt = np.array([str(v) for v in raw_true], dtype=object)
+        yp = np.array([str(v) for v in raw_pred], dtype=object)
+        classes = ([str(c) for c in classes] if classes is not None
+                   else sorted(set(yt) | set(yp)))
     for name in ["all"] + sorted(set(groups) - {"all"}):
         mask = np.ones(n, bool) if name == "all" else (groups == name).to_numpy()
         if multilabel:
@@ -164,7 +199,7 @@ def score_predictions(y_true, y_pred, *, classes=None, multilabel: bool = False,
         conf = [{"true": str(t), "predicted": str(p), "n": int(table.loc[t, p])}
                 for t in classes for p in classes]
         alpha = _alpha_pairs(yt, yp)
-        preds = pd.DataFrame({"true": yt, "predicted": yp})
+        preds = pd.DataFrame({"true": raw_true, "predicted": raw_pred})
     if unit_ids is not None:
         preds.insert(0, "unit_id", np.asarray(unit_ids))
     preds["group"] = groups.to_numpy()

@@ -11,6 +11,7 @@ import pytest
 import analysis
 import threads
 from analysis.cli import main
+from analysis.datasets import FRAC_FRAMES
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def trained(frac_files):
 
 
 def test_train_stamps_the_training_data(trained):
-    info = analysis.model_io.model_info(trained)
+    info = analysis.model_info(trained)
     assert info["training_data"]["n_units"] == 360
     assert info["training_data"]["file"].endswith("train.csv")
     assert set(info["classes"]["values"]) == {"1", "3", "4", "5", "6", "8", "9", "11", "12", "15"}
@@ -78,7 +79,24 @@ def test_predict_with_a_pretrained_model_name(frac_files, tmp_path):
                  "--text-column", "sentence", "--out", str(out)]) == 0
     pred = pd.read_json(out, lines=True)
     assert set(pred["source"]) == {"model:policy-frames"}
-    assert set(pred["predicted"]) <= set(analysis.datasets.FRAC_FRAMES.values())
+    assert set(pred["predicted"]) <= set(FRAC_FRAMES.values())
+
+
+def test_whataboutism_train_and_evaluate_with_integer_codes(tmp_path, capsys):
+    texts = ["What about the US and its drones?", "And the NSA does the same, no outrage",
+             "Great reporting, thanks", "I like this video", "Where was the outrage then?",
+             "Nice weather today", "But China spies too, what about that", "Good point"] * 4
+    data = tmp_path / "wa.csv"
+    pd.DataFrame({"reply": texts, "wa": [1, 1, 0, 0, 1, 0, 1, 0] * 4,
+                  "title": ["Russia's drones"] * 32}).to_csv(data, index=False)
+    model = tmp_path / "wa.tfm"
+    assert main(["train", "--kind", "whataboutism", "--data", str(data), "--text-column", "reply",
+                 "--label-column", "wa", "--context-column", "title", "--out", str(model)]) == 0
+    assert main(["evaluate", str(model), "--data", str(data), "--text-column", "reply",
+                 "--label-column", "wa", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out.split("\n", 2)[-1])
+    positive = [r for r in result["scores"] if r["category"] == "1" and r["group"] == "all"]
+    assert positive[0]["support"] == 16 and positive[0]["f1"] > 0.9
 
 
 def test_user_errors_exit_2_with_a_message(trained, frac_files, tmp_path, capsys):

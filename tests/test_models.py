@@ -191,6 +191,10 @@ def test_cross_validation_report_and_figure(frac):
 
     fig2, ax = plt.subplots()
     assert report.figure(ax=ax) is fig2
+    fig3, ax3 = plt.subplots()
+    assert report.confusion_figure(ax=ax3) is fig3
+    shown = ax3.images[0].get_array()
+    np.testing.assert_allclose(np.asarray(shown).sum(axis=1), 1.0)  # rows are shares
     text = report.methods_text()
     assert "3-fold cross-validation" in text and f"{report.macro_f1:.2f}" in text
     plt.close("all")
@@ -203,7 +207,7 @@ def test_model_versus_coders_alpha(split, fitted):
     rows = [("gold", u, "frame", f) for u, f in zip(units["unit_id"], units["frame"], strict=True)]
     rows += [("second", u, "frame", f) for u, f in zip(units["unit_id"], units["frame"], strict=True)]
     coders = pd.DataFrame(rows, columns=["coder", "unit_id", "category", "code"])
-    table = analysis.evaluation.model_coder_agreement(fitted, units, coders)
+    table = analysis.model_coder_agreement(fitted, units, coders)
     row = table.set_index("category").loc["frame"]
     assert row["alpha_coders"] == 1.0
     # With the model as a third coder alpha drops by its disagreements.
