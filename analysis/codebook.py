@@ -396,7 +396,7 @@ class _Builder:
             self.err(node, f"{what} must be a list of cues")
             return ()
         cues = [self.cue(n, what, defaults, not_near) for n in node.value]
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple, int | None] = {}
         out = []
         for q in cues:
             if q is None:
@@ -429,7 +429,7 @@ class _Builder:
             if not isinstance(cnode, yaml.MappingNode):
                 self.err(cnode, "categories must be a mapping of category names to their definitions")
             else:
-                seen: dict[str, int] = {}
+                seen: dict[str, int | None] = {}
                 for knode, vnode in cnode.value:
                     cat = self.category(knode, vnode, defaults)
                     if cat is None:

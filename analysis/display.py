@@ -52,10 +52,12 @@ class Highlighted:
         colours = category_colours(self.codebook)
         # paint each character with the categories covering it, then group runs
         cover: list[list[str]] = [[] for _ in self.text]
-        for r in self.evidence.itertuples(index=False):
-            for i in range(r.start, min(r.end, len(self.text))):
-                if r.category not in cover[i]:
-                    cover[i].append(r.category)
+        spans = zip(self.evidence["start"].astype(int), self.evidence["end"].astype(int),
+                    self.evidence["category"].astype(str), strict=True)
+        for start, end, category in spans:
+            for i in range(start, min(end, len(self.text))):
+                if category not in cover[i]:
+                    cover[i].append(category)
         out, i = [], 0
         while i < len(self.text):
             j = i

@@ -263,7 +263,8 @@ class Matcher:
                         continue
                     stop = m.end()
                 elif ent.ends_in_prefix:
-                    stop = word_run(norm, end_idx + 1).end()
+                    run = word_run(norm, end_idx + 1)  # matches the empty string, so never None
+                    stop = run.end() if run is not None else end_idx
                 else:
                     stop = end_idx
                 if ent.not_near:
@@ -279,8 +280,8 @@ class Matcher:
             S.append(np.asarray(sl_s, dtype=np.int64))
             E.append(np.asarray(sl_e, dtype=np.int64))
             ids_out.append(np.asarray(sl_i, dtype=np.int64))
-        S, E, ids_out = np.concatenate(S), np.concatenate(E), np.concatenate(ids_out)
-        ti, eid, cs, ce = self._to_chars(S, E, ids_out, texts, nz)
+        starts, ends, entry_ids = np.concatenate(S), np.concatenate(E), np.concatenate(ids_out)
+        ti, eid, cs, ce = self._to_chars(starts, ends, entry_ids, texts, nz)
         ti, eid, cs, ce = _resolve(ti, eid, cs, ce, self.entry_group)
         excl = []
         if excluded:

@@ -17,7 +17,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['Dr. Wang spoke.', 'Police were trained abroad!', 'Next line']
     """
-    spans = []
+    spans: list[tuple[int, int]] = []
     start = 0
     for m in _END.finditer(text):
         end = m.end()

@@ -79,6 +79,14 @@ def test_utf8_bom_and_utf16_are_text(tmp_path):
     assert corpus.units.groupby("doc_id")["text"].apply(list).tolist() == [ARTICLE.split("\n")[:3]] * 2
 
 
+def test_utf16_bom_with_invalid_utf16_names_the_file(tmp_path):
+    # an unpaired surrogate after a UTF-16 byte-order mark (found by hypothesis)
+    p = tmp_path / "broken16.txt"
+    p.write_bytes(b"\xff\xfeh\x00i\x00\x00\xd8")
+    with pytest.raises(InputError, match=r"broken16\.txt: starts with a UTF-16 byte-order mark but is not valid"):
+        threads.read(p)
+
+
 def test_size_limit(tmp_path):
     p = tmp_path / "big.txt"
     p.write_text(ARTICLE * 100, encoding="utf-8")

@@ -51,7 +51,11 @@ def decode_text(data: bytes, source: str | os.PathLike | None = None) -> str:
     if looks_binary(data):
         raise InputError(source, "looks like a binary file, not text (NUL or control bytes)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(source, f"starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+                                     f"(bad bytes at offset {exc.start})") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
