@@ -30,6 +30,7 @@ from ._html import (
     strip_invisible,
     warn_truncated,
 )
+from ._tables import doc_table, problem_table, unit_table
 from ._walk import PageWalker, _Segment
 
 
@@ -42,8 +43,7 @@ def build_page_corpus(text: str, path: Path, doc_id: str, profile: HtmlProfile,
                       source_format: str, use_trafilatura_meta: bool = False) -> Corpus:
     """Parse an article page with its comments into a Corpus (see module docstring)."""
     doc, rows, problems = extract_page(text, path, doc_id, profile, source_format, use_trafilatura_meta)
-    units = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["doc_id", "unit_id", "role"])
-    return Corpus(docs=pd.DataFrame([doc]), units=units, problems=pd.DataFrame(problems))
+    return Corpus(docs=doc_table(doc), units=unit_table(rows), problems=problem_table(problems))
 
 
 def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, source_format: str,

@@ -26,6 +26,7 @@ from ._html import (
     require_lxml,
     warn_truncated,
 )
+from ._tables import doc_table, problem_table, unit_table
 
 _DEAD = re.compile(r"\[(deleted|flagged|dead)\]", re.I)
 
@@ -86,7 +87,7 @@ def _comment_text(node) -> str:
 
 def parse(text: str, path: Path, doc_id: str) -> Corpus:
     doc, rows, problems = extract(text, path, doc_id)
-    return Corpus(docs=pd.DataFrame([doc]), units=pd.DataFrame(rows), problems=pd.DataFrame(problems))
+    return Corpus(docs=doc_table(doc), units=unit_table(rows), problems=problem_table(problems))
 
 
 def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[dict]]:
