@@ -28,18 +28,74 @@ LEAF_BLOCKS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "d
 _NOT_PLAIN = frozenset(("br", "time", "abbr", "input", "textarea"))
 # Minimum words a content container needs to count as the post's body.
 MIN_CONTENT_WORDS = 40
-_BYLINE = (".//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' fn ')]"
-           "[ancestor::*[contains(concat(' ', @class, ' '), ' author ')]] | .//*[@itemprop='author']"
-           " | .//*[contains(concat(' ', @class, ' '), ' byline ')]"
-           " | .//*[contains(concat(' ', @class, ' '), ' username ')]"
-           " | .//*[contains(concat(' ', @class, ' '), ' author-name ')]"
-           # a link to the author's page (/author/slug/ in WordPress, /autor/, /autoren/ elsewhere)
-           " | .//a[contains(@href, '/author/') or contains(@href, '/autor/')"
-           " or contains(@href, '/autoren/') or contains(@href, '/authors/')]")
+_BYLINE_CLASSES = (" byline ", " username ", " author-name ")
+_AUTHOR_PATHS = ("/author/", "/autor/", "/autoren/", "/authors/")
 _BYLINE_LABEL = re.compile(r"^(?:(?:posted |written )?by|(?:geschrieben )?von|par|por|di|door"
                            r"|author|autor(?:in)?)\s*:?\s+", re.I)
-_POST_DATE = (".//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]"
-              " | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]")
+
+
+def _has_class(el, padded_token: str) -> bool:
+    """XPath's ``contains(concat(' ', @class, ' '), ' token ')``: a space-separated class token."""
+    cls = el.get("class")
+    return cls is not None and padded_token in f" {cls} "
+
+
+def _byline_candidates(scope):
+    """Elements that may name the post's author, in document order, lazily.
+
+    One pass over the scope in Python, equivalent to the XPath union
+    ``.//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' fn ')][ancestor::*[...' author ']]
+    | .//*[@itemprop='author'] | .//*[...' byline ' / ' username ' / ' author-name ']
+    | .//a[contains(@href, '/author/') or '/autor/', '/autoren/', '/authors/']``;
+    libxml2 evaluates each ``contains(concat())`` per element of each branch
+    and the caller usually needs only the first match.
+    """
+    for el in scope.iterdescendants():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if _is_byline(el, tag):
+            yield el
+
+
+def _is_byline(el, tag: str) -> bool:
+    get = el.get
+    if tag == "a" and (get("rel") == "author" or any(p in (get("href") or "") for p in _AUTHOR_PATHS)):
+        return True
+    if get("itemprop") == "author":
+        return True
+    cls = get("class")
+    if cls is None:
+        return False
+    padded = f" {cls} "
+    if any(c in padded for c in _BYLINE_CLASSES):
+        return True
+    return " fn " in padded and any(_has_class(a, " author ") for a in el.iterancestors())
+
+
+def _post_date_candidates(scope):
+    """Machine-readable dates in the scope, in document order, lazily: the XPath union
+    ``.//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]
+    | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]``
+    in one pass."""
+    for el in scope.iterdescendants():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if _is_post_date(el, tag):
+            yield el
+
+
+def _is_post_date(el, tag: str) -> bool:
+    get = el.get
+    if tag == "time" and get("datetime") is not None:
+        return True
+    if get("itemprop") == "datePublished" and (get("content") is not None or get("datetime") is not None):
+        return True
+    prop = get("property")
+    return prop is not None and ("dc:date" in prop or "datePublished" in prop) and get("content") is not None
+
+
 _EMPTY: frozenset = frozenset()
 _NO_BUFFER: list[str] = []  # shared placeholder; text only ever goes to a block owner's buffer
 _BR = "\x00"  # stands for <br> in a block's buffer until the block is flushed
@@ -132,6 +188,11 @@ def _plain_leaf(el, kinds_of) -> int | None:
         if tag == "a":
             links += len("".join(sub.itertext()).strip())
     return links
+
+
+def _words(el) -> list[str]:
+    """The words of an element's text (``string()`` without an XPath context per call)."""
+    return "".join(el.itertext()).split()
 
 
 def _text_of(el) -> str:
@@ -233,7 +294,7 @@ class PageWalker:
         content, how = None, None
         ranked = []  # per tier: (words, element) of the container the tier offers
         for cands in tiers:
-            sized = [(len(c.xpath("string()").split()), c) for c in cands if not in_comments(c)]
+            sized = [(len(_words(c)), c) for c in cands if not in_comments(c)]
             best_len, best = max(sized, key=lambda x: x[0], default=(0, None))
             # a wrapper (a whole <article class="post">) yields to the container inside it
             # that holds most of its text
@@ -287,7 +348,7 @@ class PageWalker:
         """The post's date from a machine-readable time near it (outside the comments)."""
         if scope is None:
             return None
-        for el in scope.xpath(_POST_DATE):
+        for el in _post_date_candidates(scope):
             if not in_comments(el):
                 return el.get("datetime") or el.get("content")
         return None
@@ -297,7 +358,7 @@ class PageWalker:
         """The post author's name from a byline near the post (rel=author, .author .fn, .byline)."""
         if scope is None:
             return None
-        for el in scope.xpath(_BYLINE):
+        for el in _byline_candidates(scope):
             if in_comments(el) or (content is not None and any(a is content for a in el.iterancestors())):
                 continue
             name = clean("".join(el.itertext()))
@@ -310,7 +371,7 @@ class PageWalker:
         """The element whose own paragraphs hold the most text (readability's idea)."""
         scores: dict = {}
         for para in self.root.iter("p"):
-            n = len(para.xpath("string()").split())
+            n = len(_words(para))
             if n < 5:
                 continue
             parent = para.getparent()
