@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._html import HtmlProfile, clean
+from ._html import HtmlProfile, clean, spaced_text, text_content
 
 SKIP_TAGS = frozenset(["head", "script", "style", "noscript", "template", "svg", "select", "option", "button", "iframe", "object", "canvas", "map", "math", "textarea"])
 BLOCK_TAGS = frozenset(["address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "td", "th", "tr", "ul", "caption", "legend"])
@@ -186,17 +186,17 @@ def _plain_leaf(el, kinds_of) -> int | None:
                 or sub.get("hidden") is not None or sub.get("content") is not None):
             return None
         if tag == "a":
-            links += len("".join(sub.itertext()).strip())
+            links += len(text_content(sub).strip())
     return links
 
 
 def _words(el) -> list[str]:
     """The words of an element's text (``string()`` without an XPath context per call)."""
-    return "".join(el.itertext()).split()
+    return text_content(el).split()
 
 
 def _text_of(el) -> str:
-    return clean("".join(el.itertext()))
+    return clean(text_content(el))
 
 
 @dataclass
@@ -361,7 +361,7 @@ class PageWalker:
         for el in _byline_candidates(scope):
             if in_comments(el) or (content is not None and any(a is content for a in el.iterancestors())):
                 continue
-            name = clean("".join(el.itertext()))
+            name = clean(text_content(el))
             name = _BYLINE_LABEL.sub("", name).strip(" ,|")
             if 1 < len(name) <= 80:
                 return name
@@ -400,9 +400,6 @@ class PageWalker:
         comment_tags = p.tags.get("comment_tags", frozenset())
         kinds_of = regions["kinds"]
 
-        def visible_text(el):
-            return el.itertext()  # script/style were stripped after parsing
-
         top = _Frame()
         top.el, top.tag, top.parent, top.idx_in_parent = None, None, None, 0
         top.label, top.comment, top.cpart, top.skip, top.ctx, top.in_link = None, None, None, False, None, False
@@ -438,7 +435,7 @@ class PageWalker:
                 if (fast and g.comment is None and g.label in (None, "boiler", "comments-area")
                         and tag in BLOCK_TAGS and el not in keep):
                     # a region with nothing of interest inside: one boilerplate unit, not walked
-                    text = clean(" ".join(visible_text(el)))
+                    text = clean(spaced_text(el))
                     if text:
                         self._segment(text, 0, g.label if "comment_area" not in k else "comments-area",
                                       None, None, _locator(g), g.order, f"n{g.order}")
@@ -491,8 +488,8 @@ class PageWalker:
                     if g.cpart == "chrome" and f.cpart != "chrome" and el not in keep:
                         # author line, date, reply link: read in one go, not walked
                         c = self.comments[g.comment]
-                        self._read_chrome(el, c, visible_text)
-                        text = clean(" ".join(visible_text(el)))
+                        self._read_chrome(el, c)
+                        text = clean(spaced_text(el))
                         if text:
                             self._segment(text, 0, g.label, g.comment, "chrome", _locator(g), g.order,
                                           f"n{g.order}")
@@ -543,7 +540,7 @@ class PageWalker:
                     if links is not None:
                         # a paragraph of plain inline markup: one segment, children not walked
                         self._flush(self._block_of(f))
-                        text = " ".join("".join(el.itertext()).split())
+                        text = " ".join(text_content(el).split())
                         if text:
                             self._segment(text, len(text) if g.in_link else links, g.label, g.comment,
                                           g.cpart, _locator(g), g.order, f"n{g.order}")
@@ -571,7 +568,7 @@ class PageWalker:
                     self._add(f, el.tail)
         self._flush(top)
 
-    def _read_chrome(self, el, c: _Comment, visible_text) -> None:
+    def _read_chrome(self, el, c: _Comment) -> None:
         p = self.p
         kinds = p.kinds
         date_candidate = self._date_candidate
@@ -580,7 +577,7 @@ class PageWalker:
             if (sub.get("class") or sub.get("itemprop")) and "author" in kinds(sub):
                 prio = p.priority("author", sub)
                 if c.author is None or prio < c.author[0]:
-                    name = clean("".join(visible_text(sub)))
+                    name = clean(text_content(sub))
                     if name:
                         c.author = (prio, name)
             if tag == "time" or sub.get("content") or sub.get("data-comment-timestamp") or tag == "abbr":
