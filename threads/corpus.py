@@ -152,6 +152,21 @@ class Corpus:
         object.__setattr__(self, "units", units)
         object.__setattr__(self, "problems", problems)
 
+    @classmethod
+    def _adopt(cls, docs: pd.DataFrame, units: pd.DataFrame, problems: pd.DataFrame) -> Corpus:
+        """A Corpus that takes over tables a parser built for it alone, as they are.
+
+        For ``threads.formats._tables.corpus_from_records``: the frames are new,
+        have the schema's columns and dtypes, ``text``/``flags`` hold no NA and
+        the ids were checked, so neither a copy nor a second validation is
+        needed. Anything else goes through the normal constructor.
+        """
+        self = object.__new__(cls)
+        object.__setattr__(self, "docs", docs)
+        object.__setattr__(self, "units", units)
+        object.__setattr__(self, "problems", problems)
+        return self
+
     # ------------------------------------------------------------------ building
     @classmethod
     def from_pandas(

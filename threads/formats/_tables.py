@@ -16,12 +16,13 @@ import pandas as pd
 import pyarrow as pa
 from pandas.arrays import ArrowStringArray, IntegerArray
 
-from ..corpus import _STR, _UTC_US, to_utc
+from ..corpus import _STR, _UTC_US, Corpus, to_utc
 from ..schema import (
     DOC_COLUMNS,
     DOC_INT,
     DOC_STR,
     PROBLEM_COLUMNS,
+    ROLES,
     TIME_COLUMNS,
     UNIT_COLUMNS,
     UNIT_INT,
@@ -86,3 +87,33 @@ def doc_table(doc: dict) -> pd.DataFrame:
 
 def problem_table(problems: list[dict]) -> pd.DataFrame:
     return records_frame(problems, PROBLEM_COLUMNS, PROBLEM_COLUMNS, ())
+
+
+_ROLES = frozenset(ROLES)
+
+
+def _ids_ok(doc: dict, rows: list[dict]) -> bool:
+    """The checks Corpus makes on ids and roles, on the records (plain Python, no Series)."""
+    doc_id = doc.get("doc_id")
+    if not isinstance(doc_id, str):
+        return False
+    unit_ids = set()
+    for r in rows:
+        uid = r.get("unit_id")
+        if not isinstance(uid, str) or uid in unit_ids or r.get("doc_id") != doc_id or r.get("role") not in _ROLES:
+            return False
+        unit_ids.add(uid)
+    return True
+
+
+def corpus_from_records(doc: dict, rows: list[dict], problems: list[dict]) -> Corpus:
+    """One document's Corpus from a parser's records, each column built once in its dtype.
+
+    When the ids and roles pass the Corpus checks here, the new frames are
+    handed over without the constructor's copy and second pass; otherwise the
+    normal constructor runs and raises its usual errors.
+    """
+    docs, units, probs = doc_table(doc), unit_table(rows), problem_table(problems)
+    if _ids_ok(doc, rows):
+        return Corpus._adopt(docs, units, probs)
+    return Corpus(docs=docs, units=units, problems=probs)

@@ -27,7 +27,7 @@ from ._html import (
     text_content,
     warn_truncated,
 )
-from ._tables import doc_table, problem_table, unit_table
+from ._tables import corpus_from_records
 
 _DEAD = re.compile(r"\[(deleted|flagged|dead)\]", re.I)
 
@@ -88,7 +88,7 @@ def _comment_text(node) -> str:
 
 def parse(text: str, path: Path, doc_id: str) -> Corpus:
     doc, rows, problems = extract(text, path, doc_id)
-    return Corpus(docs=doc_table(doc), units=unit_table(rows), problems=problem_table(problems))
+    return corpus_from_records(doc, rows, problems)
 
 
 def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[dict]]:
