@@ -227,7 +227,10 @@ class HtmlProfile:
         Class strings repeat across a page, so results are cached by them.
         """
         get = el.get
-        cls, ip, pr, el_id = get("class"), get("itemprop"), get("property"), get("id")
+        return self.kinds_of_attrs(get("class"), get("itemprop"), get("property"), get("id"))
+
+    def kinds_of_attrs(self, cls: str | None, ip: str | None, pr: str | None, el_id: str | None) -> frozenset:
+        """:meth:`kinds` from the attribute values (for callers that read them anyway)."""
         if not (cls or ip or pr or el_id):
             return _EMPTY
         key = (cls, ip, pr)

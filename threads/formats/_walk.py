@@ -122,7 +122,7 @@ class _Frame:
 
     __slots__ = ("el", "tag", "parent", "idx_in_parent", "child_counts", "buf", "links", "owns_block",
                  "label", "comment", "cpart", "skip", "ctx", "in_link", "last_closed", "pending_anchor",
-                 "anchor_key", "comment_root", "order", "segments", "path")
+                 "anchor_key", "comment_root", "order", "segments", "path", "block")
     el: Any
     tag: str | None
     parent: _Frame | None
@@ -146,6 +146,7 @@ class _Frame:
         self.comment_root = False
         self.segments = 0
         self.path: str | None = None
+        self.block: _Frame = self  # the nearest frame (this one or an ancestor) that owns a block
 
 
 def _locator(frame: _Frame) -> str:
@@ -199,7 +200,7 @@ def _text_of(el) -> str:
     return clean(text_content(el))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Segment:
     text: str
     links: int
@@ -249,12 +250,15 @@ class PageWalker:
         titles, leads, marks = [], [], []
         kinds_of: dict = {}
         tier_names = [f"content:{i}" for i in range(len(tiers))]
-        kinds = p.kinds
+        kinds_of_attrs = p.kinds_of_attrs
         hold = self._hold
         for el in self.root.iter():  # not an XPath: libxml2's is quadratic on deep trees
             hold.append(el)
-            k = kinds(el)
-            el_id = el.get("id")
+            get = el.get
+            cls, ip, pr, el_id = get("class"), get("itemprop"), get("property"), get("id")
+            if not (cls or ip or pr or el_id):
+                continue
+            k = kinds_of_attrs(cls, ip, pr, el_id)
             if not k and not el_id:
                 continue
             kinds_of[el] = k
@@ -415,7 +419,7 @@ class PageWalker:
             if ev == "start":
                 tag = el.tag.lower() if isinstance(el.tag, str) else "node()"
                 g = _Frame()
-                g.el, g.tag, g.parent = el, tag, f
+                g.el, g.tag, g.parent, g.block = el, tag, f, f.block
                 counts = f.child_counts
                 if counts is None:
                     counts = f.child_counts = {}
@@ -539,7 +543,7 @@ class PageWalker:
                     links = _plain_leaf(el, kinds_of)
                     if links is not None:
                         # a paragraph of plain inline markup: one segment, children not walked
-                        self._flush(self._block_of(f))
+                        self._flush(f.block)
                         text = " ".join(text_content(el).split())
                         if text:
                             self._segment(text, len(text) if g.in_link else links, g.label, g.comment,
@@ -548,8 +552,8 @@ class PageWalker:
                         walker.skip_subtree()
                         continue
                 if tag in BLOCK_TAGS or g.comment_root:
-                    self._flush(self._block_of(f))
-                    g.buf, g.owns_block = [], True
+                    self._flush(f.block)
+                    g.buf, g.owns_block, g.block = [], True, g
                 elif tag == "br":
                     self._add(g, _BR)
                 if el.text:
@@ -600,14 +604,8 @@ class PageWalker:
 
     # -------------------------------------------------- text buffers
     @staticmethod
-    def _block_of(f: _Frame) -> _Frame:
-        b: _Frame | None = f
-        while b is not None and not b.owns_block:
-            b = b.parent
-        return b if b is not None else f  # the walk's top frame always owns a block
-
-    def _add(self, f: _Frame, text: str) -> None:
-        b = self._block_of(f)
+    def _add(f: _Frame, text: str) -> None:
+        b = f.block  # set when the frame starts: the walk's top frame always owns a block
         b.buf.append(text)
         if f.in_link:
             b.links += len(text.strip())
