@@ -96,6 +96,8 @@ def _is_post_date(el, tag: str) -> bool:
     return prop is not None and ("dc:date" in prop or "datePublished" in prop) and get("content") is not None
 
 
+_DATE_PROPERTY = re.compile(r"date|created|published", re.I)
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _EMPTY: frozenset = frozenset()
 _NO_BUFFER: list[str] = []  # shared placeholder; text only ever goes to a block owner's buffer
 _BR = "\x00"  # stands for <br> in a block's buffer until the block is flushed
@@ -574,17 +576,19 @@ class PageWalker:
 
     def _read_chrome(self, el, c: _Comment) -> None:
         p = self.p
-        kinds = p.kinds
+        kinds_of_attrs = p.kinds_of_attrs
         date_candidate = self._date_candidate
         for sub in el.iter():
             tag = sub.tag
-            if (sub.get("class") or sub.get("itemprop")) and "author" in kinds(sub):
+            get = sub.get
+            cls, ip = get("class"), get("itemprop")
+            if (cls or ip) and "author" in kinds_of_attrs(cls, ip, get("property"), get("id")):
                 prio = p.priority("author", sub)
                 if c.author is None or prio < c.author[0]:
                     name = clean(text_content(sub))
                     if name:
                         c.author = (prio, name)
-            if tag == "time" or sub.get("content") or sub.get("data-comment-timestamp") or tag == "abbr":
+            if tag == "time" or tag == "abbr" or get("content") or get("data-comment-timestamp"):
                 date_candidate(sub, tag, c)
 
     @staticmethod
@@ -592,12 +596,11 @@ class PageWalker:
         cand = None
         if tag == "time" and el.get("datetime"):
             cand = (0, el.get("datetime"))
-        elif el.get("content") and re.search(r"date|created|published",
-                                            (el.get("property") or "") + (el.get("itemprop") or ""), re.I):
+        elif el.get("content") and _DATE_PROPERTY.search((el.get("property") or "") + (el.get("itemprop") or "")):
             cand = (1, el.get("content"))
         elif el.get("data-comment-timestamp"):
             cand = (2, el.get("data-comment-timestamp"))
-        elif tag == "abbr" and el.get("title") and re.match(r"\d{4}-\d\d-\d\d", el.get("title")):
+        elif tag == "abbr" and el.get("title") and _ISO_DAY.match(el.get("title")):
             cand = (1, el.get("title"))
         if cand and (c.when is None or cand[0] < c.when[0]):
             c.when = cand
