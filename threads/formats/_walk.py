@@ -148,7 +148,9 @@ class _Frame:
         self.comment_root = False
         self.segments = 0
         self.path: str | None = None
-        self.block: _Frame = self  # the nearest frame (this one or an ancestor) that owns a block
+        # the nearest ancestor that owns a block; None while this frame owns one itself (a
+        # reference to itself would be a cycle, and the frames would wait for the garbage collector)
+        self.block: _Frame | None = None
 
 
 def _locator(frame: _Frame) -> str:
@@ -421,7 +423,7 @@ class PageWalker:
             if ev == "start":
                 tag = el.tag.lower() if isinstance(el.tag, str) else "node()"
                 g = _Frame()
-                g.el, g.tag, g.parent, g.block = el, tag, f, f.block
+                g.el, g.tag, g.parent, g.block = el, tag, f, f.block or f
                 counts = f.child_counts
                 if counts is None:
                     counts = f.child_counts = {}
@@ -545,7 +547,7 @@ class PageWalker:
                     links = _plain_leaf(el, kinds_of)
                     if links is not None:
                         # a paragraph of plain inline markup: one segment, children not walked
-                        self._flush(f.block)
+                        self._flush(f.block or f)
                         text = " ".join(text_content(el).split())
                         if text:
                             self._segment(text, len(text) if g.in_link else links, g.label, g.comment,
@@ -554,8 +556,8 @@ class PageWalker:
                         walker.skip_subtree()
                         continue
                 if tag in BLOCK_TAGS or g.comment_root:
-                    self._flush(f.block)
-                    g.buf, g.owns_block, g.block = [], True, g
+                    self._flush(f.block or f)
+                    g.buf, g.owns_block, g.block = [], True, None
                 elif tag == "br":
                     self._add(g, _BR)
                 if el.text:
@@ -608,7 +610,7 @@ class PageWalker:
     # -------------------------------------------------- text buffers
     @staticmethod
     def _add(f: _Frame, text: str) -> None:
-        b = f.block  # set when the frame starts: the walk's top frame always owns a block
+        b = f.block or f  # set when the frame starts: the walk's top frame always owns a block
         b.buf.append(text)
         if f.in_link:
             b.links += len(text.strip())
