@@ -438,6 +438,11 @@ class PageWalker:
                 anchor, f.pending_anchor = f.pending_anchor, None
                 stack.append(g)
                 if g.skip:
+                    if not f.skip:
+                        # head, script, svg, hidden, ...: not visited, but its elements keep
+                        # their numbers in the page order (unit ids use them)
+                        self.order += sum(1 for _ in el.iterdescendants(etree.Element))
+                        walker.skip_subtree()
                     continue
                 k = kinds_of.get(el, _EMPTY)
                 if (fast and g.comment is None and g.label in (None, "boiler", "comments-area")
