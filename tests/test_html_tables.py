@@ -110,3 +110,22 @@ def test_the_fixtures_have_bylines_and_dates_to_find(fixtures):
         found["byline"] += len(root.xpath(BYLINE_XPATH))
         found["date"] += len(root.xpath(POST_DATE_XPATH))
     assert found["byline"] > 0 and found["date"] > 0, found
+
+
+def test_unusual_record_values_convert_as_the_general_constructor_does():
+    import numpy as np
+
+    from threads.formats._tables import corpus_from_records
+
+    doc = {"doc_id": "d", "source_chars": np.int64(12), "unaccounted_chars": pd.NA}
+    rows = [{"doc_id": "d", "unit_id": "d:1", "role": "comment", "text": pd.NA, "flags": float("nan"),
+             "position": np.int64(0), "depth": 1},
+            {"doc_id": "d", "unit_id": "d:2", "role": "body", "text": "x", "position": 1, "depth": None}]
+    fast = corpus_from_records(doc, rows, [])
+    general = Corpus(docs=pd.DataFrame([doc]), units=pd.DataFrame(rows))
+    pd.testing.assert_frame_equal(fast.units, general.units)
+    pd.testing.assert_frame_equal(fast.docs, general.docs)
+    assert fast.units["text"].tolist() == ["", "x"]
+    # a number in a string column becomes its text (pd.DataFrame(records) would make it 17.0)
+    odd = corpus_from_records(doc, [dict(rows[0], platform_id=17)], [])
+    assert odd.units["platform_id"].tolist() == ["17"]

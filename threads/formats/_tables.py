@@ -44,6 +44,25 @@ def _utc_times(values: list):
     return to_utc(pd.Series(values, dtype=object)).array
 
 
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
+def _str_array(values: list):
+    try:
+        # pyarrow directly: pd.array(values, dtype="str") checks every value in Python first
+        return ArrowStringArray(pa.array(values, type=pa.large_string(), from_pandas=True), dtype=_STR)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all strings: let pandas convert them
+        return pd.array(values, dtype=_STR)
+
+
+def _int_array(values: list):
+    if all(v is None or v is pd.NA or (isinstance(v, int) and not isinstance(v, bool)) for v in values):
+        mask = np.array([v is None or v is pd.NA for v in values], dtype=bool)
+        return IntegerArray(np.array([0 if m else v for v, m in zip(values, mask, strict=True)], dtype=np.int64), mask)
+    return pd.array(pd.to_numeric(pd.Series(values, dtype=object), errors="raise"), dtype="Int64")
+
+
 def records_frame(records: list[dict], columns, str_cols, int_cols, empty_not_na=frozenset()) -> pd.DataFrame:
     """A frame of ``records`` with ``columns`` first, each built once in its final dtype.
 
@@ -63,13 +82,10 @@ def records_frame(records: list[dict], columns, str_cols, int_cols, empty_not_na
         values = [r.get(col) for r in records]
         if col in str_cols:
             if col in empty_not_na:
-                values = ["" if v is None else v for v in values]
-            # pyarrow directly: pd.array(values, dtype="str") checks every value in Python first
-            data[col] = ArrowStringArray(pa.array(values, type=pa.large_string(), from_pandas=True), dtype=_STR)
+                values = ["" if _missing(v) else v for v in values]
+            data[col] = _str_array(values)
         elif col in int_cols:
-            mask = np.array([v is None or v is pd.NA for v in values], dtype=bool)
-            ints = np.array([0 if m else v for v, m in zip(values, mask, strict=True)], dtype=np.int64)
-            data[col] = IntegerArray(ints, mask)
+            data[col] = _int_array(values)
         elif col in TIME_COLUMNS:
             data[col] = _utc_times(values) if n else pd.array([], dtype=_UTC_US)
         else:
