@@ -51,8 +51,10 @@ def _missing(v) -> bool:
 def _str_array(values: list):
     try:
         # pyarrow directly: pd.array(values, dtype="str") checks every value in Python first
-        return ArrowStringArray(pa.array(values, type=pa.large_string(), from_pandas=True), dtype=_STR)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # not all strings: let pandas convert them
+        # (the dtype= keyword is not in pandas-stubs; TypeError covers a pandas that lacks it)
+        return ArrowStringArray(pa.array(values, type=pa.large_string(), from_pandas=True),
+                                dtype=_STR)  # type: ignore[call-arg]
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # not all strings: let pandas convert
         return pd.array(values, dtype=_STR)
 
 
@@ -60,7 +62,7 @@ def _int_array(values: list):
     if all(v is None or v is pd.NA or (isinstance(v, int) and not isinstance(v, bool)) for v in values):
         mask = np.array([v is None or v is pd.NA for v in values], dtype=bool)
         return IntegerArray(np.array([0 if m else v for v, m in zip(values, mask, strict=True)], dtype=np.int64), mask)
-    return pd.array(pd.to_numeric(pd.Series(values, dtype=object), errors="raise"), dtype="Int64")
+    return pd.to_numeric(pd.Series(values, dtype=object), errors="raise").astype("Int64").array
 
 
 def records_frame(records: list[dict], columns, str_cols, int_cols, empty_not_na=frozenset()) -> pd.DataFrame:
