@@ -46,6 +46,9 @@ def _normalise(df: pd.DataFrame, columns: Iterable[str], str_cols, int_cols) -> 
     small corpora, so this constructor is on every parser's hot path.
     """
     n = len(df)
+    if _already_normal(df, columns, str_cols, int_cols):
+        # a shallow copy: copy-on-write keeps the caller's frame and ours apart
+        return df.copy(deep=False)
     data: dict[str, object] = {}
     for col in columns:
         present = col in df.columns
@@ -75,6 +78,34 @@ def _normalise(df: pd.DataFrame, columns: Iterable[str], str_cols, int_cols) -> 
         if col not in data:
             data[col] = df[col].array
     return pd.DataFrame(data, index=pd.RangeIndex(n))
+
+
+_INT64 = pd.Int64Dtype()
+
+
+def _already_normal(df: pd.DataFrame, columns, str_cols, int_cols) -> bool:
+    """True when ``df`` has the schema's columns first, in order, each of its dtype.
+
+    Checked on the column names and dtypes only (no per-column Series), so a
+    parser that builds typed columns (threads.formats._tables) pays next to
+    nothing here.
+    """
+    columns = tuple(columns)
+    names = df.columns.tolist()
+    if tuple(names[:len(columns)]) != columns or not isinstance(df.index, pd.RangeIndex):
+        return False
+    if df.index.start != 0 or df.index.step != 1:
+        return False
+    for col, dtype in zip(columns, df.dtypes.tolist()[:len(columns)], strict=True):
+        if col in str_cols:
+            if dtype != _STR:
+                return False
+        elif col in int_cols:
+            if dtype != _INT64:
+                return False
+        elif col in TIME_COLUMNS and dtype != _UTC_US:
+            return False
+    return True
 
 
 def to_utc(values) -> pd.Series:
@@ -120,6 +151,21 @@ class Corpus:
         object.__setattr__(self, "docs", docs)
         object.__setattr__(self, "units", units)
         object.__setattr__(self, "problems", problems)
+
+    @classmethod
+    def _adopt(cls, docs: pd.DataFrame, units: pd.DataFrame, problems: pd.DataFrame) -> Corpus:
+        """A Corpus that takes over tables a parser built for it alone, as they are.
+
+        For ``threads.formats._tables.corpus_from_records``: the frames are new,
+        have the schema's columns and dtypes, ``text``/``flags`` hold no NA and
+        the ids were checked, so neither a copy nor a second validation is
+        needed. Anything else goes through the normal constructor.
+        """
+        self = object.__new__(cls)
+        object.__setattr__(self, "docs", docs)
+        object.__setattr__(self, "units", units)
+        object.__setattr__(self, "problems", problems)
+        return self
 
     # ------------------------------------------------------------------ building
     @classmethod

@@ -30,6 +30,7 @@ from ._html import (
     strip_invisible,
     warn_truncated,
 )
+from ._tables import corpus_from_records
 from ._walk import PageWalker, _Segment
 
 
@@ -42,8 +43,7 @@ def build_page_corpus(text: str, path: Path, doc_id: str, profile: HtmlProfile,
                       source_format: str, use_trafilatura_meta: bool = False) -> Corpus:
     """Parse an article page with its comments into a Corpus (see module docstring)."""
     doc, rows, problems = extract_page(text, path, doc_id, profile, source_format, use_trafilatura_meta)
-    units = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["doc_id", "unit_id", "role"])
-    return Corpus(docs=pd.DataFrame([doc]), units=units, problems=pd.DataFrame(problems))
+    return corpus_from_records(doc, rows, problems)
 
 
 def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, source_format: str,
@@ -156,9 +156,10 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
                          "problem": "unplaced_comments",
                          "detail": "comment section found, comments not recognised"})
 
-    visible = sum(len(s.text) for s in walker.segments)
-    accounted = sum(len("".join(r["text"].split())) for r in rows)
-    nonspace_visible = sum(len("".join(s.text.split())) for s in walker.segments)
+    seg_texts = [s.text for s in walker.segments]
+    visible = sum(map(len, seg_texts))
+    accounted = _nonspace_chars([r["text"] for r in rows])
+    nonspace_visible = _nonspace_chars(seg_texts)
     doc = {
         "doc_id": doc_id, "title": meta.get("title"), "url": meta.get("url"),
         "published": parse_when(meta.get("published")) if meta.get("published") else None,
@@ -167,6 +168,11 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
         "source_format": source_format, "source_path": str(path),
         "source_chars": visible, "unaccounted_chars": max(0, nonspace_visible - accounted)}
     return doc, rows, problems
+
+
+def _nonspace_chars(texts: list[str]) -> int:
+    """Characters that are not whitespace, summed over ``texts`` (one split, not one per text)."""
+    return len("".join(" ".join(texts).split()))
 
 
 def _outlet(url: str | None) -> str | None:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._html import HtmlProfile, clean
+from ._html import HtmlProfile, clean, spaced_text, text_content
 
 SKIP_TAGS = frozenset(["head", "script", "style", "noscript", "template", "svg", "select", "option", "button", "iframe", "object", "canvas", "map", "math", "textarea"])
 BLOCK_TAGS = frozenset(["address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "td", "th", "tr", "ul", "caption", "legend"])
@@ -28,18 +28,76 @@ LEAF_BLOCKS = frozenset(("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "d
 _NOT_PLAIN = frozenset(("br", "time", "abbr", "input", "textarea"))
 # Minimum words a content container needs to count as the post's body.
 MIN_CONTENT_WORDS = 40
-_BYLINE = (".//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' fn ')]"
-           "[ancestor::*[contains(concat(' ', @class, ' '), ' author ')]] | .//*[@itemprop='author']"
-           " | .//*[contains(concat(' ', @class, ' '), ' byline ')]"
-           " | .//*[contains(concat(' ', @class, ' '), ' username ')]"
-           " | .//*[contains(concat(' ', @class, ' '), ' author-name ')]"
-           # a link to the author's page (/author/slug/ in WordPress, /autor/, /autoren/ elsewhere)
-           " | .//a[contains(@href, '/author/') or contains(@href, '/autor/')"
-           " or contains(@href, '/autoren/') or contains(@href, '/authors/')]")
+_BYLINE_CLASSES = (" byline ", " username ", " author-name ")
+_AUTHOR_PATHS = ("/author/", "/autor/", "/autoren/", "/authors/")
 _BYLINE_LABEL = re.compile(r"^(?:(?:posted |written )?by|(?:geschrieben )?von|par|por|di|door"
                            r"|author|autor(?:in)?)\s*:?\s+", re.I)
-_POST_DATE = (".//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]"
-              " | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]")
+
+
+def _has_class(el, padded_token: str) -> bool:
+    """XPath's ``contains(concat(' ', @class, ' '), ' token ')``: a space-separated class token."""
+    cls = el.get("class")
+    return cls is not None and padded_token in f" {cls} "
+
+
+def _byline_candidates(scope):
+    """Elements that may name the post's author, in document order, lazily.
+
+    One pass over the scope in Python, equivalent to the XPath union
+    ``.//a[@rel='author'] | .//*[contains(concat(' ', @class, ' '), ' fn ')][ancestor::*[...' author ']]
+    | .//*[@itemprop='author'] | .//*[...' byline ' / ' username ' / ' author-name ']
+    | .//a[contains(@href, '/author/') or '/autor/', '/autoren/', '/authors/']``;
+    libxml2 evaluates each ``contains(concat())`` per element of each branch
+    and the caller usually needs only the first match.
+    """
+    for el in scope.iterdescendants():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if _is_byline(el, tag):
+            yield el
+
+
+def _is_byline(el, tag: str) -> bool:
+    get = el.get
+    if tag == "a" and (get("rel") == "author" or any(p in (get("href") or "") for p in _AUTHOR_PATHS)):
+        return True
+    if get("itemprop") == "author":
+        return True
+    cls = get("class")
+    if cls is None:
+        return False
+    padded = f" {cls} "
+    if any(c in padded for c in _BYLINE_CLASSES):
+        return True
+    return " fn " in padded and any(_has_class(a, " author ") for a in el.iterancestors())
+
+
+def _post_date_candidates(scope):
+    """Machine-readable dates in the scope, in document order, lazily: the XPath union
+    ``.//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]
+    | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]``
+    in one pass."""
+    for el in scope.iterdescendants():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if _is_post_date(el, tag):
+            yield el
+
+
+def _is_post_date(el, tag: str) -> bool:
+    get = el.get
+    if tag == "time" and get("datetime") is not None:
+        return True
+    if get("itemprop") == "datePublished" and (get("content") is not None or get("datetime") is not None):
+        return True
+    prop = get("property")
+    return prop is not None and ("dc:date" in prop or "datePublished" in prop) and get("content") is not None
+
+
+_DATE_PROPERTY = re.compile(r"date|created|published", re.I)
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _EMPTY: frozenset = frozenset()
 _NO_BUFFER: list[str] = []  # shared placeholder; text only ever goes to a block owner's buffer
 _BR = "\x00"  # stands for <br> in a block's buffer until the block is flushed
@@ -66,7 +124,7 @@ class _Frame:
 
     __slots__ = ("el", "tag", "parent", "idx_in_parent", "child_counts", "buf", "links", "owns_block",
                  "label", "comment", "cpart", "skip", "ctx", "in_link", "last_closed", "pending_anchor",
-                 "anchor_key", "comment_root", "order", "segments", "path")
+                 "anchor_key", "comment_root", "order", "segments", "path", "block")
     el: Any
     tag: str | None
     parent: _Frame | None
@@ -90,6 +148,9 @@ class _Frame:
         self.comment_root = False
         self.segments = 0
         self.path: str | None = None
+        # the nearest ancestor that owns a block; None while this frame owns one itself (a
+        # reference to itself would be a cycle, and the frames would wait for the garbage collector)
+        self.block: _Frame | None = None
 
 
 def _locator(frame: _Frame) -> str:
@@ -130,15 +191,20 @@ def _plain_leaf(el, kinds_of) -> int | None:
                 or sub.get("hidden") is not None or sub.get("content") is not None):
             return None
         if tag == "a":
-            links += len("".join(sub.itertext()).strip())
+            links += len(text_content(sub).strip())
     return links
 
 
+def _words(el) -> list[str]:
+    """The words of an element's text (``string()`` without an XPath context per call)."""
+    return text_content(el).split()
+
+
 def _text_of(el) -> str:
-    return clean("".join(el.itertext()))
+    return clean(text_content(el))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Segment:
     text: str
     links: int
@@ -188,12 +254,15 @@ class PageWalker:
         titles, leads, marks = [], [], []
         kinds_of: dict = {}
         tier_names = [f"content:{i}" for i in range(len(tiers))]
-        kinds = p.kinds
+        kinds_of_attrs = p.kinds_of_attrs
         hold = self._hold
         for el in self.root.iter():  # not an XPath: libxml2's is quadratic on deep trees
             hold.append(el)
-            k = kinds(el)
-            el_id = el.get("id")
+            get = el.get
+            cls, ip, pr, el_id = get("class"), get("itemprop"), get("property"), get("id")
+            if not (cls or ip or pr or el_id):
+                continue
+            k = kinds_of_attrs(cls, ip, pr, el_id)
             if not k and not el_id:
                 continue
             kinds_of[el] = k
@@ -233,7 +302,7 @@ class PageWalker:
         content, how = None, None
         ranked = []  # per tier: (words, element) of the container the tier offers
         for cands in tiers:
-            sized = [(len(c.xpath("string()").split()), c) for c in cands if not in_comments(c)]
+            sized = [(len(_words(c)), c) for c in cands if not in_comments(c)]
             best_len, best = max(sized, key=lambda x: x[0], default=(0, None))
             # a wrapper (a whole <article class="post">) yields to the container inside it
             # that holds most of its text
@@ -287,7 +356,7 @@ class PageWalker:
         """The post's date from a machine-readable time near it (outside the comments)."""
         if scope is None:
             return None
-        for el in scope.xpath(_POST_DATE):
+        for el in _post_date_candidates(scope):
             if not in_comments(el):
                 return el.get("datetime") or el.get("content")
         return None
@@ -297,10 +366,10 @@ class PageWalker:
         """The post author's name from a byline near the post (rel=author, .author .fn, .byline)."""
         if scope is None:
             return None
-        for el in scope.xpath(_BYLINE):
+        for el in _byline_candidates(scope):
             if in_comments(el) or (content is not None and any(a is content for a in el.iterancestors())):
                 continue
-            name = clean("".join(el.itertext()))
+            name = clean(text_content(el))
             name = _BYLINE_LABEL.sub("", name).strip(" ,|")
             if 1 < len(name) <= 80:
                 return name
@@ -310,7 +379,7 @@ class PageWalker:
         """The element whose own paragraphs hold the most text (readability's idea)."""
         scores: dict = {}
         for para in self.root.iter("p"):
-            n = len(para.xpath("string()").split())
+            n = len(_words(para))
             if n < 5:
                 continue
             parent = para.getparent()
@@ -339,9 +408,6 @@ class PageWalker:
         comment_tags = p.tags.get("comment_tags", frozenset())
         kinds_of = regions["kinds"]
 
-        def visible_text(el):
-            return el.itertext()  # script/style were stripped after parsing
-
         top = _Frame()
         top.el, top.tag, top.parent, top.idx_in_parent = None, None, None, 0
         top.label, top.comment, top.cpart, top.skip, top.ctx, top.in_link = None, None, None, False, None, False
@@ -357,7 +423,7 @@ class PageWalker:
             if ev == "start":
                 tag = el.tag.lower() if isinstance(el.tag, str) else "node()"
                 g = _Frame()
-                g.el, g.tag, g.parent = el, tag, f
+                g.el, g.tag, g.parent, g.block = el, tag, f, f.block or f
                 counts = f.child_counts
                 if counts is None:
                     counts = f.child_counts = {}
@@ -372,12 +438,17 @@ class PageWalker:
                 anchor, f.pending_anchor = f.pending_anchor, None
                 stack.append(g)
                 if g.skip:
+                    if not f.skip:
+                        # head, script, svg, hidden, ...: not visited, but its elements keep
+                        # their numbers in the page order (unit ids use them)
+                        self.order += sum(1 for _ in el.iterdescendants(etree.Element))
+                        walker.skip_subtree()
                     continue
                 k = kinds_of.get(el, _EMPTY)
                 if (fast and g.comment is None and g.label in (None, "boiler", "comments-area")
                         and tag in BLOCK_TAGS and el not in keep):
                     # a region with nothing of interest inside: one boilerplate unit, not walked
-                    text = clean(" ".join(visible_text(el)))
+                    text = clean(spaced_text(el))
                     if text:
                         self._segment(text, 0, g.label if "comment_area" not in k else "comments-area",
                                       None, None, _locator(g), g.order, f"n{g.order}")
@@ -430,8 +501,8 @@ class PageWalker:
                     if g.cpart == "chrome" and f.cpart != "chrome" and el not in keep:
                         # author line, date, reply link: read in one go, not walked
                         c = self.comments[g.comment]
-                        self._read_chrome(el, c, visible_text)
-                        text = clean(" ".join(visible_text(el)))
+                        self._read_chrome(el, c)
+                        text = clean(spaced_text(el))
                         if text:
                             self._segment(text, 0, g.label, g.comment, "chrome", _locator(g), g.order,
                                           f"n{g.order}")
@@ -481,8 +552,8 @@ class PageWalker:
                     links = _plain_leaf(el, kinds_of)
                     if links is not None:
                         # a paragraph of plain inline markup: one segment, children not walked
-                        self._flush(self._block_of(f))
-                        text = " ".join("".join(el.itertext()).split())
+                        self._flush(f.block or f)
+                        text = " ".join(text_content(el).split())
                         if text:
                             self._segment(text, len(text) if g.in_link else links, g.label, g.comment,
                                           g.cpart, _locator(g), g.order, f"n{g.order}")
@@ -490,8 +561,8 @@ class PageWalker:
                         walker.skip_subtree()
                         continue
                 if tag in BLOCK_TAGS or g.comment_root:
-                    self._flush(self._block_of(f))
-                    g.buf, g.owns_block = [], True
+                    self._flush(f.block or f)
+                    g.buf, g.owns_block, g.block = [], True, None
                 elif tag == "br":
                     self._add(g, _BR)
                 if el.text:
@@ -510,19 +581,21 @@ class PageWalker:
                     self._add(f, el.tail)
         self._flush(top)
 
-    def _read_chrome(self, el, c: _Comment, visible_text) -> None:
+    def _read_chrome(self, el, c: _Comment) -> None:
         p = self.p
-        kinds = p.kinds
+        kinds_of_attrs = p.kinds_of_attrs
         date_candidate = self._date_candidate
         for sub in el.iter():
             tag = sub.tag
-            if (sub.get("class") or sub.get("itemprop")) and "author" in kinds(sub):
+            get = sub.get
+            cls, ip = get("class"), get("itemprop")
+            if (cls or ip) and "author" in kinds_of_attrs(cls, ip, get("property"), get("id")):
                 prio = p.priority("author", sub)
                 if c.author is None or prio < c.author[0]:
-                    name = clean("".join(visible_text(sub)))
+                    name = clean(text_content(sub))
                     if name:
                         c.author = (prio, name)
-            if tag == "time" or sub.get("content") or sub.get("data-comment-timestamp") or tag == "abbr":
+            if tag == "time" or tag == "abbr" or get("content") or get("data-comment-timestamp"):
                 date_candidate(sub, tag, c)
 
     @staticmethod
@@ -530,26 +603,19 @@ class PageWalker:
         cand = None
         if tag == "time" and el.get("datetime"):
             cand = (0, el.get("datetime"))
-        elif el.get("content") and re.search(r"date|created|published",
-                                            (el.get("property") or "") + (el.get("itemprop") or ""), re.I):
+        elif el.get("content") and _DATE_PROPERTY.search((el.get("property") or "") + (el.get("itemprop") or "")):
             cand = (1, el.get("content"))
         elif el.get("data-comment-timestamp"):
             cand = (2, el.get("data-comment-timestamp"))
-        elif tag == "abbr" and el.get("title") and re.match(r"\d{4}-\d\d-\d\d", el.get("title")):
+        elif tag == "abbr" and el.get("title") and _ISO_DAY.match(el.get("title")):
             cand = (1, el.get("title"))
         if cand and (c.when is None or cand[0] < c.when[0]):
             c.when = cand
 
     # -------------------------------------------------- text buffers
     @staticmethod
-    def _block_of(f: _Frame) -> _Frame:
-        b: _Frame | None = f
-        while b is not None and not b.owns_block:
-            b = b.parent
-        return b if b is not None else f  # the walk's top frame always owns a block
-
-    def _add(self, f: _Frame, text: str) -> None:
-        b = self._block_of(f)
+    def _add(f: _Frame, text: str) -> None:
+        b = f.block or f  # set when the frame starts: the walk's top frame always owns a block
         b.buf.append(text)
         if f.in_link:
             b.links += len(text.strip())

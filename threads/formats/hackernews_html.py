@@ -24,8 +24,10 @@ from ._html import (
     parse_html,
     parse_when,
     require_lxml,
+    text_content,
     warn_truncated,
 )
+from ._tables import corpus_from_records
 
 _DEAD = re.compile(r"\[(deleted|flagged|dead)\]", re.I)
 
@@ -74,19 +76,19 @@ def _comment_text(node) -> str:
             paras[-1] += child.tail or ""
             continue
         if child.tag == "p":
-            paras.append("".join(child.itertext()))
+            paras.append(text_content(child))
             if child.tail:
                 paras.append(child.tail)
         elif "reply" in _classes(child):
             continue
         else:
-            paras[-1] += "".join(child.itertext()) + (child.tail or "")
+            paras[-1] += text_content(child) + (child.tail or "")
     return "\n\n".join(p for p in (clean(x) for x in paras) if p)
 
 
 def parse(text: str, path: Path, doc_id: str) -> Corpus:
     doc, rows, problems = extract(text, path, doc_id)
-    return Corpus(docs=pd.DataFrame([doc]), units=pd.DataFrame(rows), problems=pd.DataFrame(problems))
+    return corpus_from_records(doc, rows, problems)
 
 
 def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[dict]]:
@@ -108,13 +110,13 @@ def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[
                 tl = _first(tr, "titleline")
                 if tl is None:
                     tl = _first(tr, "title")
-                title = clean("".join(tl.itertext())) if tl is not None else None
+                title = clean(text_content(tl)) if tl is not None else None
                 link = tl.find(".//a") if tl is not None else None
                 url = link.get("href") if link is not None else None
                 sub = tr.getnext()
                 if sub is not None:
                     u = _first(sub, "hnuser")
-                    author = clean("".join(u.itertext())) if u is not None else None
+                    author = clean(text_content(u)) if u is not None else None
                     age = _first(sub, "age")
                     published = parse_when((age.get("title") or "").split(" ")[0]) if age is not None else None
                 if title:
@@ -153,7 +155,7 @@ def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[
         body = _comment_text(parts.get("commtext"))
         flags = []
         head = parts.get("comhead")
-        dead = _DEAD.search("".join(head.itertext()) if head is not None else "") or (
+        dead = _DEAD.search(text_content(head) if head is not None else "") or (
             _DEAD.search(body) if body and len(body) < 20 else None)
         if dead:
             flags.append("deleted" if dead.group(1).lower() == "deleted" else "removed")
@@ -163,7 +165,7 @@ def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[
                              "problem": "text_lost", "detail": "comment shows no text on the page"})
         visible += len(body)
         rows.append({"unit_id": uid, "role": "comment", "text": body, "depth": depth, "parent_id": parent,
-                     "author": clean("".join(u.itertext())) if u is not None else None,
+                     "author": clean(text_content(u)) if u is not None else None,
                      "published": parse_when((age.get("title") or "").split(" ")[0]) if age is not None else None,
                      "locator": f'//tr[@id="{cid}"]', "platform_id": cid, "flags": ";".join(flags)})
     if title is None and not n_comments:

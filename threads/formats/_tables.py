@@ -1,0 +1,137 @@
+"""Record lists -> corpus tables with the schema's dtypes, column by column.
+
+Parsers collect plain dicts; ``pd.DataFrame(records)`` then infers object
+columns that :class:`~threads.corpus.Corpus` converts one by one again. Building
+each column once with its final dtype (``str``, ``Int64``,
+``datetime64[us, UTC]``) lets the Corpus take the frame as it is, which on a
+typical article page is most of the cost of building its tables.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from pandas.arrays import ArrowStringArray, IntegerArray
+
+from ..corpus import _STR, _UTC_US, Corpus, to_utc
+from ..schema import (
+    DOC_COLUMNS,
+    DOC_INT,
+    DOC_STR,
+    PROBLEM_COLUMNS,
+    ROLES,
+    TIME_COLUMNS,
+    UNIT_COLUMNS,
+    UNIT_INT,
+    UNIT_STR,
+)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_NAT = np.iinfo(np.int64).min
+#: Unit columns a lost or article-side value leaves empty ("" rather than NA), as Corpus does.
+_EMPTY_NOT_NA = frozenset(("text", "flags"))
+
+
+def _utc_times(values: list):
+    """Aware datetimes (or None) -> a ``datetime64[us, UTC]`` array without per-value parsing."""
+    if all(v is None or (isinstance(v, datetime) and v.tzinfo is not None) for v in values):
+        us = np.array([_NAT if v is None else (v - _EPOCH) // _MICROSECOND for v in values], dtype=np.int64)
+        return pd.array(us.view("M8[us]"), dtype=_UTC_US)
+    return to_utc(pd.Series(values, dtype=object)).array
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
+def _str_array(values: list):
+    try:
+        # pyarrow directly: pd.array(values, dtype="str") checks every value in Python first
+        # (the dtype= keyword is not in pandas-stubs; TypeError covers a pandas that lacks it)
+        return ArrowStringArray(pa.array(values, type=pa.large_string(), from_pandas=True),
+                                dtype=_STR)  # type: ignore[call-arg]
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # not all strings: let pandas convert
+        return pd.array(values, dtype=_STR)
+
+
+def _int_array(values: list):
+    if all(v is None or v is pd.NA or (isinstance(v, int) and not isinstance(v, bool)) for v in values):
+        mask = np.array([v is None or v is pd.NA for v in values], dtype=bool)
+        return IntegerArray(np.array([0 if m else v for v, m in zip(values, mask, strict=True)], dtype=np.int64), mask)
+    return pd.to_numeric(pd.Series(values, dtype=object), errors="raise").astype("Int64").array
+
+
+def records_frame(records: list[dict], columns, str_cols, int_cols, empty_not_na=frozenset()) -> pd.DataFrame:
+    """A frame of ``records`` with ``columns`` first, each built once in its final dtype.
+
+    Keys of the records that the schema does not name follow as extra columns
+    (as ``pd.DataFrame(records)`` would keep them).
+    """
+    n = len(records)
+    data: dict[str, object] = {}
+    names = list(columns)
+    seen = set(names)
+    for r in records:
+        for k in r:
+            if k not in seen:
+                seen.add(k)
+                names.append(k)
+    for col in names:
+        values = [r.get(col) for r in records]
+        if col in str_cols:
+            if col in empty_not_na:
+                values = ["" if _missing(v) else v for v in values]
+            data[col] = _str_array(values)
+        elif col in int_cols:
+            data[col] = _int_array(values)
+        elif col in TIME_COLUMNS:
+            data[col] = _utc_times(values) if n else pd.array([], dtype=_UTC_US)
+        else:
+            data[col] = pd.array(values)
+    return pd.DataFrame(data, index=pd.RangeIndex(n))
+
+
+def unit_table(rows: list[dict]) -> pd.DataFrame:
+    return records_frame(rows, UNIT_COLUMNS, UNIT_STR, UNIT_INT, _EMPTY_NOT_NA)
+
+
+def doc_table(doc: dict) -> pd.DataFrame:
+    return records_frame([doc], DOC_COLUMNS, DOC_STR, DOC_INT)
+
+
+def problem_table(problems: list[dict]) -> pd.DataFrame:
+    return records_frame(problems, PROBLEM_COLUMNS, PROBLEM_COLUMNS, ())
+
+
+_ROLES = frozenset(ROLES)
+
+
+def _ids_ok(doc: dict, rows: list[dict]) -> bool:
+    """The checks Corpus makes on ids and roles, on the records (plain Python, no Series)."""
+    doc_id = doc.get("doc_id")
+    if not isinstance(doc_id, str):
+        return False
+    unit_ids = set()
+    for r in rows:
+        uid = r.get("unit_id")
+        if not isinstance(uid, str) or uid in unit_ids or r.get("doc_id") != doc_id or r.get("role") not in _ROLES:
+            return False
+        unit_ids.add(uid)
+    return True
+
+
+def corpus_from_records(doc: dict, rows: list[dict], problems: list[dict]) -> Corpus:
+    """One document's Corpus from a parser's records, each column built once in its dtype.
+
+    When the ids and roles pass the Corpus checks here, the new frames are
+    handed over without the constructor's copy and second pass; otherwise the
+    normal constructor runs and raises its usual errors.
+    """
+    docs, units, probs = doc_table(doc), unit_table(rows), problem_table(problems)
+    if _ids_ok(doc, rows):
+        return Corpus._adopt(docs, units, probs)
+    return Corpus(docs=docs, units=units, problems=probs)
