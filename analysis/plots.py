@@ -2,7 +2,7 @@
 
 Every function takes the tidy table its analysis function returns, accepts
 ``ax=`` (draw into an existing Axes) and ``rc=`` (house-style overrides),
-returns the ``matplotlib.figure.Figure`` and never calls ``plt.show()``.
+returns the ``matplotlib.figure.Figure`` and never shows it (the caller decides).
 Figures are built without pyplot (no global figure registry, nothing shown
 twice in Jupyter). Save them with :func:`analysis.figures.save_figure`.
 """
