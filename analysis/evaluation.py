@@ -54,12 +54,14 @@ class EvaluationReport:
 
     def figure(self, ax=None, group: str = "all"):
         """Per-category F1 bars with precision and recall marks; returns the Figure."""
-        import matplotlib.pyplot as plt
+        # built without pyplot, like analysis.plots: nothing shown twice in Jupyter
+        from matplotlib.figure import Figure
 
         data = self.scores(group).reset_index()
         data = data.iloc[::-1]
         if ax is None:
-            fig, ax = plt.subplots(figsize=(6.0, 0.35 * len(data) + 1.2))
+            fig = Figure(figsize=(6.0, 0.35 * len(data) + 1.2))
+            ax = fig.add_subplot()
         else:
             fig = ax.figure
         y = np.arange(len(data))
@@ -77,7 +79,7 @@ class EvaluationReport:
     def confusion_figure(self, ax=None, normalize: bool = True):
         """Confusion matrix of a single-label evaluation (rows: human codes,
         columns: model), shares per row when ``normalize``; returns the Figure."""
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
 
         if "category" in self.confusion.columns:
             raise ThreadframeError("a confusion matrix needs single-label codes; for multi-label "
@@ -89,7 +91,8 @@ class EvaluationReport:
         shown = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1) if normalize else counts
         if ax is None:
             size = 0.45 * len(order) + 1.8
-            fig, ax = plt.subplots(figsize=(size + 0.8, size))
+            fig = Figure(figsize=(size + 0.8, size))
+            ax = fig.add_subplot()
         else:
             fig = ax.figure
         image = ax.imshow(shown, cmap="viridis", vmin=0, vmax=1 if normalize else None)
