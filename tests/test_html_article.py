@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import threads
-from threads.errors import FormatError, UnplacedTextWarning
+from threads.errors import FormatError, ReplyTreeWarning, UnplacedTextWarning
 from threads.formats._html import TruncatedPageWarning, looks_like_html
 from threads.read import detect_format
 
@@ -88,6 +88,18 @@ def test_html_sniffing_needs_markup():
 
 
 # ---------------------------------------------------------------- Hacker News
+def test_hn_page_starting_inside_a_thread_flags_orphans(fixtures, tmp_path):
+    page = (fixtures / "html" / "hn_item_small.html").read_text(encoding="utf-8")
+    cut = tmp_path / "hn_cut.html"
+    cut.write_text("\n".join(ln for ln in page.splitlines() if 'id="9001"' not in ln), encoding="utf-8")
+    with pytest.warns(ReplyTreeWarning, match="1 orphan"):
+        c = threads.read(cut, format="hackernews_html")
+    cm = comments(c)
+    assert cm.loc["9002", "flags"] == "orphan" and pd.isna(cm.loc["9002", "parent_id"])
+    assert cm.loc["9003", "parent_id"] == cm.loc["9002", "unit_id"]  # its own replies stay under it
+    assert c.problems.set_index("unit_id").loc[cm.loc["9002", "unit_id"], "problem"] == "orphan"
+
+
 def test_hn_tree_from_indent_and_spacer_width(fixtures):
     c = threads.read(fixtures / "html" / "hn_item_small.html")
     assert c.docs.loc[0, "source_format"] == "hackernews_html"

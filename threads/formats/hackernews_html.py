@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..corpus import Corpus
-from ..errors import FormatError
+from ..errors import FormatError, ReplyTreeWarning
 from . import Format, register
 from ._html import (
     clean,
@@ -154,6 +154,11 @@ def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[
         age = parts.get("age")
         body = _comment_text(parts.get("commtext"))
         flags = []
+        if parent is None and depth > 1:  # the page starts inside a thread: its parent is not here
+            flags.append("orphan")
+            problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": uid, "problem": "orphan",
+                             "detail": f"indented to depth {depth} but no parent comment on this page; "
+                                       "attached to the document top level"})
         head = parts.get("comhead")
         dead = _DEAD.search(text_content(head) if head is not None else "") or (
             _DEAD.search(body) if body and len(body) < 20 else None)
@@ -185,8 +190,10 @@ def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[
            "outlet_kind": "forum", "language": root.get("lang") or "en",
            "source_format": "hackernews_html", "source_path": str(path),
            "source_chars": visible, "unaccounted_chars": pd.NA}
-    if any(r["depth"] > 1 and r.get("parent_id") is None for r in rows if r["role"] == "comment"):
-        warnings.warn(f"{path}: some replies have no parent row on this page", stacklevel=2)
+    orphans = sum(1 for p in problems if p["problem"] == "orphan")
+    if orphans:  # the same warning and flag as every other reply-tree repair
+        warnings.warn(f"{path}: reply tree repaired: {orphans} orphan (rows kept and flagged; "
+                      "see Corpus.problems)", ReplyTreeWarning, stacklevel=2)
     return doc, rows, problems
 
 
