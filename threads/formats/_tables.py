@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from pandas.arrays import ArrowStringArray, IntegerArray
+from pandas.arrays import ArrowStringArray, DatetimeArray, IntegerArray
 
 from ..corpus import _STR, _UTC_US, Corpus, to_utc
 from ..schema import (
@@ -43,7 +43,10 @@ def _utc_times(values: list):
     """Aware datetimes (or None) -> a ``datetime64[us, UTC]`` array without per-value parsing."""
     if all(v is None or (isinstance(v, datetime) and v.tzinfo is not None) for v in values):
         us = np.array([_NAT if v is None else (v - _EPOCH) // _MICROSECOND for v in values], dtype=np.int64)
-        return pd.array(us.view("M8[us]"), dtype=_UTC_US)
+        try:  # pandas-internal, 20x cheaper than pd.array's checks; the values are built right here
+            return DatetimeArray._simple_new(us.view("M8[us]"), dtype=_UTC_US)  # type: ignore[attr-defined]
+        except (AttributeError, TypeError):
+            return pd.array(us.view("M8[us]"), dtype=_UTC_US)
     return to_utc(pd.Series(values, dtype=object)).array
 
 

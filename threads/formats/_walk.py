@@ -153,7 +153,7 @@ class _Frame:
         self.block: _Frame | None = None
 
 
-def _locator(frame: _Frame) -> str:
+def _locator(frame: _Frame, ids: dict) -> str:
     """An XPath to the frame's element, anchored at the nearest ancestor with an id.
 
     Memoised on the frames, so each element's path is built once (linear).
@@ -168,7 +168,7 @@ def _locator(frame: _Frame) -> str:
         if g.tag is None:
             g.path = ""
             continue
-        el_id = g.el.get("id")
+        el_id = ids.get(g.el)
         if el_id and '"' not in el_id:
             g.path = f'//*[@id="{el_id}"]'
         else:
@@ -177,7 +177,7 @@ def _locator(frame: _Frame) -> str:
     return frame.path or ""
 
 
-def _plain_leaf(el, kinds_of) -> int | None:
+def _plain_leaf(el, kinds_of, flagged) -> int | None:
     """For a block holding only plain inline markup: the length of its link text.
 
     None when anything inside needs the walk: a nested block, a line break, a
@@ -187,8 +187,7 @@ def _plain_leaf(el, kinds_of) -> int | None:
     links = 0
     for sub in el.iterdescendants():
         tag = sub.tag
-        if (tag in BLOCK_TAGS or tag in SKIP_TAGS or tag in _NOT_PLAIN or sub in kinds_of
-                or sub.get("hidden") is not None or sub.get("content") is not None):
+        if tag in BLOCK_TAGS or tag in SKIP_TAGS or tag in _NOT_PLAIN or sub in kinds_of or sub in flagged:
             return None
         if tag == "a":
             links += len(text_content(sub).strip())
@@ -231,10 +230,18 @@ class PageWalker:
         # O(depth) each (quadratic on deep threads); holding them and releasing them
         # deepest-last-first keeps it O(1).
         self._hold: list = []
+        # attributes read once by find_regions, for the walk
+        self._ids: dict = {}  # element -> its id
+        self._keys: dict = {}  # element -> N of its id="comment-N" (the profile's comment_id)
+        self._hidden: set = set()  # elements with hidden=
+        self._flagged: set = set()  # elements with hidden= or content= (not plain inline markup)
+        self._dated: set = set()  # elements with content= or data-comment-timestamp= (date candidates)
 
     def release(self, regions: dict) -> None:
         """Drop the element proxies children first (see ``_hold``)."""
         regions.clear()
+        for table in (self._ids, self._keys, self._hidden, self._flagged, self._dated):
+            table.clear()
         hold = self._hold
         while hold:
             hold.pop()
@@ -255,18 +262,53 @@ class PageWalker:
         kinds_of: dict = {}
         tier_names = [f"content:{i}" for i in range(len(tiers))]
         kinds_of_attrs = p.kinds_of_attrs
+        comment_key = p.comment_key
+        by_class: dict = {}
         hold = self._hold
+        ids, keys, hidden, flagged, dated = self._ids, self._keys, self._hidden, self._flagged, self._dated
         for el in self.root.iter():  # not an XPath: libxml2's is quadratic on deep trees
             hold.append(el)
-            get = el.get
-            cls, ip, pr, el_id = get("class"), get("itemprop"), get("property"), get("id")
-            if not (cls or ip or pr or el_id):
+            # all attributes in one call: four el.get() calls per element cost more than the
+            # rest of this loop; the walk then reads these dicts instead of the element
+            items = el.items()
+            if not items:
                 continue
-            k = kinds_of_attrs(cls, ip, pr, el_id)
-            if not k and not el_id:
+            cls = ip = pr = el_id = None
+            for name, value in items:
+                if name == "class":
+                    cls = value
+                elif name == "id":
+                    el_id = value
+                elif name == "itemprop":
+                    ip = value
+                elif name == "property":
+                    pr = value
+                elif name == "hidden":
+                    hidden.add(el)
+                    flagged.add(el)
+                elif name == "content":
+                    flagged.add(el)
+                    dated.add(el)
+                elif name == "data-comment-timestamp":
+                    dated.add(el)
+            if ip is None and pr is None and el_id is None:
+                if not cls:
+                    continue
+                k = by_class.get(cls)  # the common case; class strings repeat within a page
+                if k is None:
+                    k = by_class[cls] = kinds_of_attrs(cls, None, None, None)
+            else:
+                k = kinds_of_attrs(cls, ip, pr, el_id)
+            key = None
+            if el_id:
+                ids[el] = el_id
+                key = comment_key(el_id)
+                if key is not None:
+                    keys[el] = key
+            elif not k:
                 continue
             kinds_of[el] = k
-            if ((el_id and p.comment_key(el_id) is not None) or "comment_area" in k
+            if (key is not None or "comment_area" in k
                     or ("comment_class" in k and el.tag in comment_tags)):
                 marks.append(el)
             if not k:
@@ -407,6 +449,7 @@ class PageWalker:
         subject_tags = p.tags.get("subject_tags", frozenset())
         comment_tags = p.tags.get("comment_tags", frozenset())
         kinds_of = regions["kinds"]
+        ids, hidden, keys, flagged, dated = self._ids, self._hidden, self._keys, self._flagged, self._dated
 
         top = _Frame()
         top.el, top.tag, top.parent, top.idx_in_parent = None, None, None, 0
@@ -432,7 +475,7 @@ class PageWalker:
                 g.idx_in_parent = n
                 g.label, g.comment, g.cpart, g.ctx = f.label, f.comment, f.cpart, f.ctx
                 g.in_link = f.in_link
-                g.skip = f.skip or tag in SKIP_TAGS or (el.get("hidden") is not None and tag != "html")
+                g.skip = f.skip or tag in SKIP_TAGS or (el in hidden and tag != "html")
                 self.order += 1
                 g.order = self.order
                 anchor, f.pending_anchor = f.pending_anchor, None
@@ -451,16 +494,13 @@ class PageWalker:
                     text = clean(spaced_text(el))
                     if text:
                         self._segment(text, 0, g.label if "comment_area" not in k else "comments-area",
-                                      None, None, _locator(g), g.order, f"n{g.order}")
+                                      None, None, _locator(g, ids), g.order, f"n{g.order}")
                     g.skip = True
                     walker.skip_subtree()
                     continue
                 # ---- comments
-                key = None
-                el_id = el.get("id")
+                key = keys.get(el)
                 is_comment = False
-                if el_id:
-                    key = p.comment_key(el_id)
                 if key is not None and tag == "a" and len(el) == 0 and not (el.text or "").strip():
                     g.anchor_key = key  # Drupal: <a id="comment-N"></a> then the comment
                     key = None
@@ -481,7 +521,7 @@ class PageWalker:
                     parent = g.ctx
                     depth = self.comments[parent].depth + 1 if parent is not None else 1
                     c = _Comment(idx=len(self.comments), key=key, parent=parent, depth=depth,
-                                 locator=_locator(g), order=g.order, pingback="pingback_class" in k)
+                                 locator=_locator(g, ids), order=g.order, pingback="pingback_class" in k)
                     self.comments.append(c)
                     g.comment = g.ctx = c.idx
                     g.cpart = "content"
@@ -501,10 +541,10 @@ class PageWalker:
                     if g.cpart == "chrome" and f.cpart != "chrome" and el not in keep:
                         # author line, date, reply link: read in one go, not walked
                         c = self.comments[g.comment]
-                        self._read_chrome(el, c)
+                        self._read_chrome(el, c, kinds_of)
                         text = clean(spaced_text(el))
                         if text:
-                            self._segment(text, 0, g.label, g.comment, "chrome", _locator(g), g.order,
+                            self._segment(text, 0, g.label, g.comment, "chrome", _locator(g, ids), g.order,
                                           f"n{g.order}")
                         g.skip = True
                         walker.skip_subtree()
@@ -517,7 +557,8 @@ class PageWalker:
                                 name = _text_of(el)
                                 if name:
                                     c.author = (prio, name)
-                        self._date_candidate(el, tag, c)
+                        if tag == "time" or tag == "abbr" or el in dated:
+                            self._date_candidate(el, tag, c)
                 else:
                     if "replies_after" in k and f.last_closed is not None:
                         g.ctx = f.last_closed
@@ -549,14 +590,14 @@ class PageWalker:
                 if tag == "a":
                     g.in_link = True
                 if tag in LEAF_BLOCKS and not g.comment_root and el not in keep:
-                    links = _plain_leaf(el, kinds_of)
+                    links = _plain_leaf(el, kinds_of, flagged)
                     if links is not None:
                         # a paragraph of plain inline markup: one segment, children not walked
                         self._flush(f.block or f)
                         text = " ".join(text_content(el).split())
                         if text:
                             self._segment(text, len(text) if g.in_link else links, g.label, g.comment,
-                                          g.cpart, _locator(g), g.order, f"n{g.order}")
+                                          g.cpart, _locator(g, ids), g.order, f"n{g.order}")
                         g.skip = True
                         walker.skip_subtree()
                         continue
@@ -581,21 +622,19 @@ class PageWalker:
                     self._add(f, el.tail)
         self._flush(top)
 
-    def _read_chrome(self, el, c: _Comment) -> None:
+    def _read_chrome(self, el, c: _Comment, kinds_of: dict) -> None:
         p = self.p
-        kinds_of_attrs = p.kinds_of_attrs
+        dated = self._dated
         date_candidate = self._date_candidate
         for sub in el.iter():
             tag = sub.tag
-            get = sub.get
-            cls, ip = get("class"), get("itemprop")
-            if (cls or ip) and "author" in kinds_of_attrs(cls, ip, get("property"), get("id")):
+            if "author" in kinds_of.get(sub, _EMPTY):
                 prio = p.priority("author", sub)
                 if c.author is None or prio < c.author[0]:
                     name = clean(text_content(sub))
                     if name:
                         c.author = (prio, name)
-            if tag == "time" or tag == "abbr" or get("content") or get("data-comment-timestamp"):
+            if tag == "time" or tag == "abbr" or sub in dated:
                 date_candidate(sub, tag, c)
 
     @staticmethod
@@ -634,7 +673,7 @@ class PageWalker:
             return
         b.segments += 1
         key = f"n{b.order}" + (f"~{b.segments}" if b.segments > 1 else "")
-        self._segment(text, links, b.label, b.comment, b.cpart, _locator(b), b.order, key)
+        self._segment(text, links, b.label, b.comment, b.cpart, _locator(b, self._ids), b.order, key)
 
     def _segment(self, text, links, label, comment, cpart, locator, order, key) -> None:
         self.segments.append(_Segment(text=text, links=links, label=label, comment=comment,
