@@ -94,9 +94,12 @@ def test_byline_and_date_passes_match_the_xpath(fixtures, name):
     root = parse_html(path.read_text("utf-8"), path)
     strip_invisible(root, lxml_etree)
     scopes = [root, *root.iter("article", "main", "div", "li")]
+    with_date_attr = root.xpath("//*[@datetime or @content]")
     for scope in scopes:
         assert list(_byline_candidates(scope)) == scope.xpath(BYLINE_XPATH)
         assert list(_post_date_candidates(scope)) == scope.xpath(POST_DATE_XPATH)
+        # the page walker passes the elements its attribute scan saw with datetime= or content=
+        assert list(_post_date_candidates(scope, with_date_attr)) == scope.xpath(POST_DATE_XPATH)
 
 
 def test_the_fixtures_have_bylines_and_dates_to_find(fixtures):

@@ -73,17 +73,46 @@ def _is_byline(el, tag: str) -> bool:
     return " fn " in padded and any(_has_class(a, " author ") for a in el.iterancestors())
 
 
-def _post_date_candidates(scope):
+def _post_date_candidates(scope, dated_elements=None):
     """Machine-readable dates in the scope, in document order, lazily: the XPath union
     ``.//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]
-    | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]``
-    in one pass."""
-    for el in scope.iterdescendants():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        if _is_post_date(el, tag):
+    | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]``.
+
+    ``dated_elements`` are the page's elements with a ``datetime`` or ``content``
+    attribute in document order (the region scan collects them); without it the
+    scope is walked.
+    """
+    if dated_elements is None:
+        candidates = (el for el in scope.iterdescendants() if isinstance(el.tag, str))
+    else:
+        inside = _strictly_inside(scope)
+        candidates = (el for el in dated_elements if inside(el))
+    for el in candidates:
+        if _is_post_date(el, el.tag):
             yield el
+
+
+def _strictly_inside(ancestor):
+    """A test for "is below ``ancestor``", memoised along the parent chains it walks,
+    so that testing every element of a thread thousands of levels deep stays linear."""
+    memo = {ancestor: True}
+
+    def inside(el) -> bool:
+        chain = []
+        node = el.getparent()
+        result = False
+        while node is not None:
+            known = memo.get(node)
+            if known is not None:
+                result = known
+                break
+            chain.append(node)
+            node = node.getparent()
+        for n in chain:
+            memo[n] = result
+        return result
+
+    return inside
 
 
 def _is_post_date(el, tag: str) -> bool:
@@ -264,6 +293,7 @@ class PageWalker:
         kinds_of_attrs = p.kinds_of_attrs
         comment_key = p.comment_key
         by_class: dict = {}
+        with_date_attr: list = []  # elements with datetime= or content=, in document order
         hold = self._hold
         ids, keys, hidden, flagged, dated = self._ids, self._keys, self._hidden, self._flagged, self._dated
         for el in self.root.iter():  # not an XPath: libxml2's is quadratic on deep trees
@@ -289,6 +319,9 @@ class PageWalker:
                 elif name == "content":
                     flagged.add(el)
                     dated.add(el)
+                    with_date_attr.append(el)
+                elif name == "datetime":
+                    with_date_attr.append(el)
                 elif name == "data-comment-timestamp":
                     dated.add(el)
             if ip is None and pr is None and el_id is None:
@@ -391,14 +424,14 @@ class PageWalker:
                 el = el.getparent()
         return {"content": content, "scope": scope, "title": title, "leads": lead_set,
                 "keep": keep, "how": how, "kinds": kinds_of, "author": self._byline(scope, content, in_comments),
-                "published": self._post_date(scope, in_comments)}
+                "published": self._post_date(scope, in_comments, with_date_attr)}
 
     @staticmethod
-    def _post_date(scope, in_comments) -> str | None:
+    def _post_date(scope, in_comments, with_date_attr: list) -> str | None:
         """The post's date from a machine-readable time near it (outside the comments)."""
         if scope is None:
             return None
-        for el in _post_date_candidates(scope):
+        for el in _post_date_candidates(scope, with_date_attr):
             if not in_comments(el):
                 return el.get("datetime") or el.get("content")
         return None
