@@ -132,3 +132,16 @@ def test_unusual_record_values_convert_as_the_general_constructor_does():
     # a number in a string column becomes its text (pd.DataFrame(records) would make it 17.0)
     odd = corpus_from_records(doc, [dict(rows[0], platform_id=17)], [])
     assert odd.units["platform_id"].tolist() == ["17"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_unit_texts_hold_no_whitespace_but_spaces_and_newlines(fixtures, name):
+    """The audit counts non-space characters by counting ' ' and '\\n' (exact only then)."""
+    from threads.formats._page import _nonspace_chars
+
+    fmt, text, (doc, rows, _) = _records(fixtures / "html" / name)
+    texts = [r["text"] for r in rows if r["text"]]
+    assert texts
+    for t in texts:
+        assert {c for c in t if c.isspace()} <= {" ", "\n"}, repr(t)
+    assert _nonspace_chars(texts) == sum(len("".join(t.split())) for t in texts)

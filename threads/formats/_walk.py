@@ -489,15 +489,15 @@ class PageWalker:
         top.label, top.comment, top.cpart, top.skip, top.ctx, top.in_link = None, None, None, False, None, False
         top.buf, top.owns_block, top.order = [], True, 0
         stack = [top]
+        push, pop = stack.append, stack.pop
+        order = self.order
         walker = etree.iterwalk(self.root, events=("start", "end", "comment"))
         for ev, el in walker:
             f = stack[-1]
-            if ev == "comment":
-                if el.tail and not f.skip:
-                    self._add(f, el.tail)
-                continue
             if ev == "start":
-                tag = el.tag.lower() if isinstance(el.tag, str) else "node()"
+                tag = el.tag  # libxml2 and html.parser both give lower-case names
+                if type(tag) is not str:
+                    tag = "node()"
                 g = _Frame()
                 g.el, g.tag, g.parent, g.block = el, tag, f, f.block or f
                 counts = f.child_counts
@@ -508,18 +508,21 @@ class PageWalker:
                 g.idx_in_parent = n
                 g.label, g.comment, g.cpart, g.ctx = f.label, f.comment, f.cpart, f.ctx
                 g.in_link = f.in_link
-                g.skip = f.skip or tag in SKIP_TAGS or (el in hidden and tag != "html")
-                self.order += 1
-                g.order = self.order
-                anchor, f.pending_anchor = f.pending_anchor, None
-                stack.append(g)
-                if g.skip:
+                order += 1
+                g.order = order
+                anchor = f.pending_anchor
+                if anchor is not None:
+                    f.pending_anchor = None
+                push(g)
+                if f.skip or tag in SKIP_TAGS or (el in hidden and tag != "html"):
+                    g.skip = True
                     if not f.skip:
                         # head, script, svg, hidden, ...: not visited, but its elements keep
                         # their numbers in the page order (unit ids use them)
-                        self.order += sum(1 for _ in el.iterdescendants(etree.Element))
+                        order += sum(1 for _ in el.iterdescendants(etree.Element))
                         walker.skip_subtree()
                     continue
+                g.skip = False
                 k = kinds_of.get(el, _EMPTY)
                 if (fast and g.comment is None and g.label in (None, "boiler", "comments-area")
                         and tag in BLOCK_TAGS and el not in keep):
@@ -641,8 +644,8 @@ class PageWalker:
                     self._add(g, _BR)
                 if el.text:
                     self._add(g, el.text)
-            else:  # end
-                g = stack.pop()
+            elif ev == "end":
+                g = pop()
                 f = stack[-1]
                 if not g.skip:
                     if g.owns_block:
@@ -653,6 +656,10 @@ class PageWalker:
                         f.pending_anchor = g.anchor_key
                 if el.tail and not f.skip:
                     self._add(f, el.tail)
+            else:  # a comment node (the parser drops them; a tree built elsewhere may have some)
+                if el.tail and not f.skip:
+                    self._add(f, el.tail)
+        self.order = order
         self._flush(top)
 
     def _read_chrome(self, el, c: _Comment, kinds_of: dict) -> None:
