@@ -116,8 +116,7 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
         if published is None and chrome:
             published = parse_when(chrome, tz)
         if author:
-            author = re.sub(r"\s*(?:says|sagt|dit|dice|schreibt|wrote|schrieb)\s*:?\s*$", "", author,
-                            flags=re.I).strip(" ,:|") or None
+            author = _SAYS.sub("", author).strip(" ,:|") or None
         flags = []
         if c.pingback:
             flags.append("pingback")
@@ -168,6 +167,9 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
         "source_format": source_format, "source_path": str(path),
         "source_chars": visible, "unaccounted_chars": max(0, nonspace_visible - accounted)}
     return doc, rows, problems
+
+
+_SAYS = re.compile(r"\s*(?:says|sagt|dit|dice|schreibt|wrote|schrieb)\s*:?\s*$", re.I)
 
 
 def _nonspace_chars(texts) -> int:
