@@ -23,7 +23,7 @@ PROFILE = "wordpress"
 _MARKERS = [(literal, re.compile(pattern, flags)) for literal, pattern, flags in (
     ("/wp-content/", r"/wp-content/", 0),
     ("/wp-includes/", r"/wp-includes/", 0),
-    ("", r"<meta[^>]+generator[^>]+wordpress", re.I),  # any case: no literal
+    ("enerator", r"<meta[^>]+generator[^>]+wordpress", re.I),  # "generator" or "Generator"
     ("wp-json", r"wp-json", 0),
     ("wp-block-", r"\bwp-block-", 0),
     (".wp.com", r"<link[^>]+s\d\.wp\.com", re.I),
