@@ -11,13 +11,17 @@ item page, it reports:
   HTML (distinct N of ``id="comment-N"``/``li-comment-N``/``div-comment-N``;
   HN: ``tr.athing.comtr`` rows), by regular expressions, not by the parser,
 - the time of ``threads`` end to end, from decoded text to the pandas tables
-  of a Corpus (``ms_corpus``: what a user of ``threads.read`` waits for, the
-  headline), of its structured parsing alone (decoded text -> unit records
-  with roles, authors, times and the reply tree, no tables: ``ms_threads``),
-  and of ``trafilatura.extract(include_comments=True)`` on the same text (flat
-  text, no reply structure), best of ``--repeat`` interleaved runs each, in
-  the same process. ``--clock cpu`` times with the process's CPU time instead
-  of wall time, for a machine shared with other jobs.
+  of a Corpus, format detection included (``ms_corpus``: what a user of
+  ``threads.read`` waits for once the file is decoded, the headline), of its
+  structured parsing alone (decoded text -> unit records with roles, authors,
+  times and the reply tree, no tables: ``ms_threads``), and of
+  ``trafilatura.extract(include_comments=True)`` on the same text (flat text,
+  no reply structure; ``ms_trafilatura``), best of ``--repeat`` interleaved
+  runs each, in the same process. ``--clock cpu`` times with the process's
+  CPU time instead of wall time, for a machine shared with other jobs.
+- for context: ``ms_lxml``, libxml2 building the page's tree and nothing else
+  (a floor both tools stand on), and ``ms_traf_fast``, trafilatura with
+  ``fast=True`` (no fallback extractors), a setting a user might pick for speed.
 
 Run: ``python benchmarks/bench_html_ingest.py [--data DIR] [--repeat 5] [--clock wall|cpu]``;
 writes ``benchmarks/results/html_ingest.json``.
@@ -66,6 +70,17 @@ def best_time(fn, args: tuple, repeat: int) -> float:
 
 def _trafilatura_with_comments(trafilatura, text: str):
     return trafilatura.extract(text, include_comments=True)
+
+
+def _trafilatura_fast(trafilatura, text: str):
+    return trafilatura.extract(text, include_comments=True, fast=True)
+
+
+def _threads_from_text(text: str, path: Path, doc_id: str):
+    """What ``threads.read`` does once the file is decoded: detect the format, parse."""
+    from threads.read import detect_format
+
+    return detect_format(text, path).parse(text, path, doc_id)
 
 
 def deep_page(n: int) -> str:
@@ -133,6 +148,7 @@ def main(argv=None) -> int:
     import trafilatura
 
     from threads.decode import read_text
+    from threads.formats._html import parse_html
     from threads.read import detect_format, make_doc_id
 
     rows = []
@@ -144,12 +160,14 @@ def main(argv=None) -> int:
             warnings.simplefilter("ignore")
             corpus = fmt.parse(text, path, doc_id)
             extract = importlib.import_module(f"threads.formats.{fmt.name}").extract
-            # interleaved, so that all three see the same load on a shared machine
-            t_ours = t_corpus = t_traf = float("inf")
+            # interleaved, so that all of them see the same load on a shared machine
+            t_ours = t_corpus = t_traf = t_fast = t_lxml = float("inf")
             for _ in range(args.repeat):
                 t_ours = min(t_ours, best_time(extract, (text, path, doc_id), 1))
-                t_corpus = min(t_corpus, best_time(fmt.parse, (text, path, doc_id), 1))
+                t_corpus = min(t_corpus, best_time(_threads_from_text, (text, path, doc_id), 1))
                 t_traf = min(t_traf, best_time(_trafilatura_with_comments, (trafilatura, text), 1))
+                t_fast = min(t_fast, best_time(_trafilatura_fast, (trafilatura, text), 1))
+                t_lxml = min(t_lxml, best_time(parse_html, (text, path), 1))
         u = corpus.units
         body = norm(" ".join(u.loc[u["role"] == "body", "text"]))
         comments = [norm(t) for t in u.loc[u["role"] == "comment", "text"]]
@@ -175,7 +193,8 @@ def main(argv=None) -> int:
             "max_depth": int(u.loc[u["role"] == "comment", "depth"].max() or 0) if n_comments else 0,
             "ms_corpus": round(t_corpus * 1000, 1), "ms_trafilatura": round(t_traf * 1000, 1),
             "speedup": round(t_traf / t_corpus, 1) if t_corpus else None,
-            "ms_threads": round(t_ours * 1000, 1),
+            "ms_threads": round(t_ours * 1000, 1), "ms_lxml": round(t_lxml * 1000, 1),
+            "ms_traf_fast": round(t_fast * 1000, 1),
             "missing": [s for s in gold["with"] if s not in found], "leaked": leaked,
             "unplaced": [s for s in gold["comments"] if s not in placed],
             "ok": (len(found) == len(gold["with"]) and not leaked and len(placed) == len(gold["comments"])
@@ -183,7 +202,7 @@ def main(argv=None) -> int:
         })
 
     cols = ["page", "format", "with", "without_leaked", "comments", "n_comments", "n_source", "metadata",
-            "max_depth", "ms_corpus", "ms_trafilatura", "speedup", "ms_threads"]
+            "max_depth", "ms_corpus", "ms_trafilatura", "speedup", "ms_threads", "ms_lxml", "ms_traf_fast"]
     widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in cols}
     print(" | ".join(c.ljust(widths[c]) for c in cols))
     print("-|-".join("-" * widths[c] for c in cols))
@@ -194,10 +213,14 @@ def main(argv=None) -> int:
     total_corpus = sum(r["ms_corpus"] for r in rows)
     speedup = total_traf / total_corpus if total_corpus else float("nan")
     speedup_parse = total_traf / total_ours if total_ours else float("nan")
+    total_lxml = sum(r["ms_lxml"] for r in rows)
+    total_fast = sum(r["ms_traf_fast"] for r in rows)
     print(f"\npages all right: {sum(r['ok'] for r in rows)}/{len(rows)}; {args.clock} time, best of {args.repeat}: "
           f"threads to a Corpus {total_corpus:.1f} ms vs trafilatura (include_comments=True) "
           f"{total_traf:.1f} ms: {speedup:.1f}x faster\n"
-          f"(parsing alone, without the pandas tables: {total_ours:.1f} ms, {speedup_parse:.1f}x)")
+          f"(parsing alone, without the pandas tables: {total_ours:.1f} ms, {speedup_parse:.1f}x)\n"
+          f"context: libxml2 building the trees alone {total_lxml:.1f} ms; "
+          f"trafilatura with fast=True {total_fast:.1f} ms ({total_fast / total_corpus:.1f}x threads' time)")
     for r in rows:
         for k in ("missing", "leaked", "unplaced"):
             if r[k]:
@@ -219,7 +242,8 @@ def main(argv=None) -> int:
         "python": platform.python_version(),
         "trafilatura": trafilatura.__version__, "lxml": lxml.__version__,
         "total_ms_threads": round(total_ours, 1), "total_ms_corpus": round(total_corpus, 1),
-        "total_ms_trafilatura": round(total_traf, 1),
+        "total_ms_trafilatura": round(total_traf, 1), "total_ms_lxml": round(total_lxml, 1),
+        "total_ms_trafilatura_fast": round(total_fast, 1),
         "speedup": round(speedup, 2), "speedup_parse_only": round(speedup_parse, 2), "pages": rows, "deep_scaling": scaling}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     return 0

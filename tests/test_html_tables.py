@@ -94,9 +94,12 @@ def test_byline_and_date_passes_match_the_xpath(fixtures, name):
     root = parse_html(path.read_text("utf-8"), path)
     strip_invisible(root, lxml_etree)
     scopes = [root, *root.iter("article", "main", "div", "li")]
+    with_date_attr = root.xpath("//*[@datetime or @content]")
     for scope in scopes:
         assert list(_byline_candidates(scope)) == scope.xpath(BYLINE_XPATH)
         assert list(_post_date_candidates(scope)) == scope.xpath(POST_DATE_XPATH)
+        # the page walker passes the elements its attribute scan saw with datetime= or content=
+        assert list(_post_date_candidates(scope, with_date_attr)) == scope.xpath(POST_DATE_XPATH)
 
 
 def test_the_fixtures_have_bylines_and_dates_to_find(fixtures):
@@ -129,3 +132,16 @@ def test_unusual_record_values_convert_as_the_general_constructor_does():
     # a number in a string column becomes its text (pd.DataFrame(records) would make it 17.0)
     odd = corpus_from_records(doc, [dict(rows[0], platform_id=17)], [])
     assert odd.units["platform_id"].tolist() == ["17"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_unit_texts_hold_no_whitespace_but_spaces_and_newlines(fixtures, name):
+    """The audit counts non-space characters by counting ' ' and '\\n' (exact only then)."""
+    from threads.formats._page import _nonspace_chars
+
+    fmt, text, (doc, rows, _) = _records(fixtures / "html" / name)
+    texts = [r["text"] for r in rows if r["text"]]
+    assert texts
+    for t in texts:
+        assert {c for c in t if c.isspace()} <= {" ", "\n"}, repr(t)
+    assert _nonspace_chars(texts) == sum(len("".join(t.split())) for t in texts)

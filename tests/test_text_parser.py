@@ -369,6 +369,8 @@ _profiles = st.sampled_from([None, "generic", "techdirt", "lemmy-crosspost", "li
 # comment's span covering the marker's boilerplate unit
 @example(text="2 comments\nReader Comments\n2 comments\nReader Comments\n",
          profile=load_profile(FIXTURES / "examplenews.yaml"))
+# found by hypothesis: a comment that is only a subject line ("Re:") and has no header line
+@example(text="Reader Comments\nRe:\n", profile="techdirt")
 def test_parsing_never_loses_duplicates_or_crashes(text, profile):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnplacedTextWarning)

@@ -30,13 +30,17 @@ def read_bytes(path: str | os.PathLike, max_bytes: int = DEFAULT_MAX_BYTES) -> b
         raise InputError(p, f"cannot be read: {exc.strerror or exc}") from None
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
 def looks_binary(data: bytes) -> bool:
     """True for content that is not text: NUL bytes or many control bytes."""
     head = data[:8192]
     if b"\x00" in head:
         # UTF-16 text has NULs too; a BOM says it is text
         return not head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    # bytes.translate deletes the allowed bytes in C (a Python loop over 8 KB took 0.2 ms a file)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > len(head) * 0.05
 
 

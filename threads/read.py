@@ -131,7 +131,8 @@ def read(
         raise InputError(path_list[0] if len(path_list) == 1 else None,
                          f"no readable files ({len(skipped)} skipped: "
                          + "; ".join(f"{s['source_path']}: {s['detail']}" for s in skipped[:5]) + ")")
-    corpus = concat(corpora)
+    # one file: its parser built the Corpus for this call alone, so it needs no second pass
+    corpus = corpora[0] if len(corpora) == 1 else concat(corpora)
     if skipped:
         corpus = Corpus(docs=corpus.docs, units=corpus.units,
                         problems=pd.concat([corpus.problems, pd.DataFrame(skipped)], ignore_index=True))

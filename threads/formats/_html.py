@@ -375,6 +375,10 @@ _DATE_PATTERNS = [
 ]
 
 
+_EPOCH_SECONDS = re.compile(r"\d{9,11}").fullmatch
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d").match
+
+
 def parse_when(value: str | None, default_tz=UTC) -> datetime | None:
     """A timestamp from an attribute or a page's text, as an aware UTC datetime.
 
@@ -388,9 +392,9 @@ def parse_when(value: str | None, default_tz=UTC) -> datetime | None:
     s = " ".join(str(value).split())
     if not s:
         return None
-    if re.fullmatch(r"\d{9,11}", s):
+    if _EPOCH_SECONDS(s):
         return datetime.fromtimestamp(int(s), tz=UTC)
-    iso = s.replace("Z", "+00:00") if re.match(r"\d{4}-\d\d-\d\d", s) else None
+    iso = s.replace("Z", "+00:00") if _ISO_DATE(s) else None
     if iso:
         try:
             dt = datetime.fromisoformat(iso.split()[0] if "T" in iso else iso)

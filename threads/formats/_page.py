@@ -95,7 +95,7 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
                      "text": s.text, "locator": s.locator, "depth": 0})
     if not title_done and meta.get("title"):
         rows.append({"unit_id": f"{doc_id}:title", "role": "title", "order": (0, 0),
-                     "text": meta["title"], "locator": "/html/head", "depth": 0})
+                     "text": clean(meta["title"]), "locator": "/html/head", "depth": 0})
     # ---- comments
     uid_of: dict[int, str] = {}
     for c in walker.comments:
@@ -116,8 +116,7 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
         if published is None and chrome:
             published = parse_when(chrome, tz)
         if author:
-            author = re.sub(r"\s*(?:says|sagt|dit|dice|schreibt|wrote|schrieb)\s*:?\s*$", "", author,
-                            flags=re.I).strip(" ,:|") or None
+            author = _SAYS.sub("", author).strip(" ,:|") or None
         flags = []
         if c.pingback:
             flags.append("pingback")
@@ -170,9 +169,18 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
     return doc, rows, problems
 
 
-def _nonspace_chars(texts: list[str]) -> int:
-    """Characters that are not whitespace, summed over ``texts`` (one split, not one per text)."""
-    return len("".join(" ".join(texts).split()))
+_SAYS = re.compile(r"\s*(?:says|sagt|dit|dice|schreibt|wrote|schrieb)\s*:?\s*$", re.I)
+
+
+def _nonspace_chars(texts) -> int:
+    """Characters that are not whitespace, summed over whitespace-normalised ``texts``.
+
+    Every unit text of a page is built from the walk's blocks, which hold no
+    whitespace but single spaces and ``\n`` (see ``PageWalker._flush``), so
+    counting those two is exact: two C calls per text, where splitting the
+    whole page into words took ~0.7 ms a page.
+    """
+    return sum(len(t) - t.count(" ") - t.count("\n") for t in texts)
 
 
 def _outlet(url: str | None) -> str | None:

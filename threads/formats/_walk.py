@@ -73,17 +73,46 @@ def _is_byline(el, tag: str) -> bool:
     return " fn " in padded and any(_has_class(a, " author ") for a in el.iterancestors())
 
 
-def _post_date_candidates(scope):
+def _post_date_candidates(scope, dated_elements=None):
     """Machine-readable dates in the scope, in document order, lazily: the XPath union
     ``.//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]
-    | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]``
-    in one pass."""
-    for el in scope.iterdescendants():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        if _is_post_date(el, tag):
+    | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]``.
+
+    ``dated_elements`` are the page's elements with a ``datetime`` or ``content``
+    attribute in document order (the region scan collects them); without it the
+    scope is walked.
+    """
+    if dated_elements is None:
+        candidates = (el for el in scope.iterdescendants() if isinstance(el.tag, str))
+    else:
+        inside = _strictly_inside(scope)
+        candidates = (el for el in dated_elements if inside(el))
+    for el in candidates:
+        if _is_post_date(el, el.tag):
             yield el
+
+
+def _strictly_inside(ancestor):
+    """A test for "is below ``ancestor``", memoised along the parent chains it walks,
+    so that testing every element of a thread thousands of levels deep stays linear."""
+    memo = {ancestor: True}
+
+    def inside(el) -> bool:
+        chain = []
+        node = el.getparent()
+        result = False
+        while node is not None:
+            known = memo.get(node)
+            if known is not None:
+                result = known
+                break
+            chain.append(node)
+            node = node.getparent()
+        for n in chain:
+            memo[n] = result
+        return result
+
+    return inside
 
 
 def _is_post_date(el, tag: str) -> bool:
@@ -153,7 +182,7 @@ class _Frame:
         self.block: _Frame | None = None
 
 
-def _locator(frame: _Frame) -> str:
+def _locator(frame: _Frame, ids: dict) -> str:
     """An XPath to the frame's element, anchored at the nearest ancestor with an id.
 
     Memoised on the frames, so each element's path is built once (linear).
@@ -168,7 +197,7 @@ def _locator(frame: _Frame) -> str:
         if g.tag is None:
             g.path = ""
             continue
-        el_id = g.el.get("id")
+        el_id = ids.get(g.el)
         if el_id and '"' not in el_id:
             g.path = f'//*[@id="{el_id}"]'
         else:
@@ -177,7 +206,7 @@ def _locator(frame: _Frame) -> str:
     return frame.path or ""
 
 
-def _plain_leaf(el, kinds_of) -> int | None:
+def _plain_leaf(el, kinds_of, flagged) -> int | None:
     """For a block holding only plain inline markup: the length of its link text.
 
     None when anything inside needs the walk: a nested block, a line break, a
@@ -187,8 +216,7 @@ def _plain_leaf(el, kinds_of) -> int | None:
     links = 0
     for sub in el.iterdescendants():
         tag = sub.tag
-        if (tag in BLOCK_TAGS or tag in SKIP_TAGS or tag in _NOT_PLAIN or sub in kinds_of
-                or sub.get("hidden") is not None or sub.get("content") is not None):
+        if tag in BLOCK_TAGS or tag in SKIP_TAGS or tag in _NOT_PLAIN or sub in kinds_of or sub in flagged:
             return None
         if tag == "a":
             links += len(text_content(sub).strip())
@@ -231,10 +259,18 @@ class PageWalker:
         # O(depth) each (quadratic on deep threads); holding them and releasing them
         # deepest-last-first keeps it O(1).
         self._hold: list = []
+        # attributes read once by find_regions, for the walk
+        self._ids: dict = {}  # element -> its id
+        self._keys: dict = {}  # element -> N of its id="comment-N" (the profile's comment_id)
+        self._hidden: set = set()  # elements with hidden=
+        self._flagged: set = set()  # elements with hidden= or content= (not plain inline markup)
+        self._dated: set = set()  # elements with content= or data-comment-timestamp= (date candidates)
 
     def release(self, regions: dict) -> None:
         """Drop the element proxies children first (see ``_hold``)."""
         regions.clear()
+        for table in (self._ids, self._keys, self._hidden, self._flagged, self._dated):
+            table.clear()
         hold = self._hold
         while hold:
             hold.pop()
@@ -255,18 +291,57 @@ class PageWalker:
         kinds_of: dict = {}
         tier_names = [f"content:{i}" for i in range(len(tiers))]
         kinds_of_attrs = p.kinds_of_attrs
+        comment_key = p.comment_key
+        by_class: dict = {}
+        with_date_attr: list = []  # elements with datetime= or content=, in document order
         hold = self._hold
+        ids, keys, hidden, flagged, dated = self._ids, self._keys, self._hidden, self._flagged, self._dated
         for el in self.root.iter():  # not an XPath: libxml2's is quadratic on deep trees
             hold.append(el)
-            get = el.get
-            cls, ip, pr, el_id = get("class"), get("itemprop"), get("property"), get("id")
-            if not (cls or ip or pr or el_id):
+            # all attributes in one call: four el.get() calls per element cost more than the
+            # rest of this loop; the walk then reads these dicts instead of the element
+            items = el.items()
+            if not items:
                 continue
-            k = kinds_of_attrs(cls, ip, pr, el_id)
-            if not k and not el_id:
+            cls = ip = pr = el_id = None
+            for name, value in items:
+                if name == "class":
+                    cls = value
+                elif name == "id":
+                    el_id = value
+                elif name == "itemprop":
+                    ip = value
+                elif name == "property":
+                    pr = value
+                elif name == "hidden":
+                    hidden.add(el)
+                    flagged.add(el)
+                elif name == "content":
+                    flagged.add(el)
+                    dated.add(el)
+                    with_date_attr.append(el)
+                elif name == "datetime":
+                    with_date_attr.append(el)
+                elif name == "data-comment-timestamp":
+                    dated.add(el)
+            if ip is None and pr is None and el_id is None:
+                if not cls:
+                    continue
+                k = by_class.get(cls)  # the common case; class strings repeat within a page
+                if k is None:
+                    k = by_class[cls] = kinds_of_attrs(cls, None, None, None)
+            else:
+                k = kinds_of_attrs(cls, ip, pr, el_id)
+            key = None
+            if el_id:
+                ids[el] = el_id
+                key = comment_key(el_id)
+                if key is not None:
+                    keys[el] = key
+            elif not k:
                 continue
             kinds_of[el] = k
-            if ((el_id and p.comment_key(el_id) is not None) or "comment_area" in k
+            if (key is not None or "comment_area" in k
                     or ("comment_class" in k and el.tag in comment_tags)):
                 marks.append(el)
             if not k:
@@ -349,14 +424,14 @@ class PageWalker:
                 el = el.getparent()
         return {"content": content, "scope": scope, "title": title, "leads": lead_set,
                 "keep": keep, "how": how, "kinds": kinds_of, "author": self._byline(scope, content, in_comments),
-                "published": self._post_date(scope, in_comments)}
+                "published": self._post_date(scope, in_comments, with_date_attr)}
 
     @staticmethod
-    def _post_date(scope, in_comments) -> str | None:
+    def _post_date(scope, in_comments, with_date_attr: list) -> str | None:
         """The post's date from a machine-readable time near it (outside the comments)."""
         if scope is None:
             return None
-        for el in _post_date_candidates(scope):
+        for el in _post_date_candidates(scope, with_date_attr):
             if not in_comments(el):
                 return el.get("datetime") or el.get("content")
         return None
@@ -407,21 +482,22 @@ class PageWalker:
         subject_tags = p.tags.get("subject_tags", frozenset())
         comment_tags = p.tags.get("comment_tags", frozenset())
         kinds_of = regions["kinds"]
+        ids, hidden, keys, flagged, dated = self._ids, self._hidden, self._keys, self._flagged, self._dated
 
         top = _Frame()
         top.el, top.tag, top.parent, top.idx_in_parent = None, None, None, 0
         top.label, top.comment, top.cpart, top.skip, top.ctx, top.in_link = None, None, None, False, None, False
         top.buf, top.owns_block, top.order = [], True, 0
         stack = [top]
+        push, pop = stack.append, stack.pop
+        order = self.order
         walker = etree.iterwalk(self.root, events=("start", "end", "comment"))
         for ev, el in walker:
             f = stack[-1]
-            if ev == "comment":
-                if el.tail and not f.skip:
-                    self._add(f, el.tail)
-                continue
             if ev == "start":
-                tag = el.tag.lower() if isinstance(el.tag, str) else "node()"
+                tag = el.tag  # libxml2 and html.parser both give lower-case names
+                if type(tag) is not str:
+                    tag = "node()"
                 g = _Frame()
                 g.el, g.tag, g.parent, g.block = el, tag, f, f.block or f
                 counts = f.child_counts
@@ -432,18 +508,21 @@ class PageWalker:
                 g.idx_in_parent = n
                 g.label, g.comment, g.cpart, g.ctx = f.label, f.comment, f.cpart, f.ctx
                 g.in_link = f.in_link
-                g.skip = f.skip or tag in SKIP_TAGS or (el.get("hidden") is not None and tag != "html")
-                self.order += 1
-                g.order = self.order
-                anchor, f.pending_anchor = f.pending_anchor, None
-                stack.append(g)
-                if g.skip:
+                order += 1
+                g.order = order
+                anchor = f.pending_anchor
+                if anchor is not None:
+                    f.pending_anchor = None
+                push(g)
+                if f.skip or tag in SKIP_TAGS or (el in hidden and tag != "html"):
+                    g.skip = True
                     if not f.skip:
                         # head, script, svg, hidden, ...: not visited, but its elements keep
                         # their numbers in the page order (unit ids use them)
-                        self.order += sum(1 for _ in el.iterdescendants(etree.Element))
+                        order += sum(1 for _ in el.iterdescendants(etree.Element))
                         walker.skip_subtree()
                     continue
+                g.skip = False
                 k = kinds_of.get(el, _EMPTY)
                 if (fast and g.comment is None and g.label in (None, "boiler", "comments-area")
                         and tag in BLOCK_TAGS and el not in keep):
@@ -451,16 +530,13 @@ class PageWalker:
                     text = clean(spaced_text(el))
                     if text:
                         self._segment(text, 0, g.label if "comment_area" not in k else "comments-area",
-                                      None, None, _locator(g), g.order, f"n{g.order}")
+                                      None, None, _locator(g, ids), g.order, f"n{g.order}")
                     g.skip = True
                     walker.skip_subtree()
                     continue
                 # ---- comments
-                key = None
-                el_id = el.get("id")
+                key = keys.get(el)
                 is_comment = False
-                if el_id:
-                    key = p.comment_key(el_id)
                 if key is not None and tag == "a" and len(el) == 0 and not (el.text or "").strip():
                     g.anchor_key = key  # Drupal: <a id="comment-N"></a> then the comment
                     key = None
@@ -481,7 +557,7 @@ class PageWalker:
                     parent = g.ctx
                     depth = self.comments[parent].depth + 1 if parent is not None else 1
                     c = _Comment(idx=len(self.comments), key=key, parent=parent, depth=depth,
-                                 locator=_locator(g), order=g.order, pingback="pingback_class" in k)
+                                 locator=_locator(g, ids), order=g.order, pingback="pingback_class" in k)
                     self.comments.append(c)
                     g.comment = g.ctx = c.idx
                     g.cpart = "content"
@@ -501,10 +577,10 @@ class PageWalker:
                     if g.cpart == "chrome" and f.cpart != "chrome" and el not in keep:
                         # author line, date, reply link: read in one go, not walked
                         c = self.comments[g.comment]
-                        self._read_chrome(el, c)
+                        self._read_chrome(el, c, kinds_of)
                         text = clean(spaced_text(el))
                         if text:
-                            self._segment(text, 0, g.label, g.comment, "chrome", _locator(g), g.order,
+                            self._segment(text, 0, g.label, g.comment, "chrome", _locator(g, ids), g.order,
                                           f"n{g.order}")
                         g.skip = True
                         walker.skip_subtree()
@@ -517,7 +593,8 @@ class PageWalker:
                                 name = _text_of(el)
                                 if name:
                                     c.author = (prio, name)
-                        self._date_candidate(el, tag, c)
+                        if tag == "time" or tag == "abbr" or el in dated:
+                            self._date_candidate(el, tag, c)
                 else:
                     if "replies_after" in k and f.last_closed is not None:
                         g.ctx = f.last_closed
@@ -549,14 +626,14 @@ class PageWalker:
                 if tag == "a":
                     g.in_link = True
                 if tag in LEAF_BLOCKS and not g.comment_root and el not in keep:
-                    links = _plain_leaf(el, kinds_of)
+                    links = _plain_leaf(el, kinds_of, flagged)
                     if links is not None:
                         # a paragraph of plain inline markup: one segment, children not walked
                         self._flush(f.block or f)
                         text = " ".join(text_content(el).split())
                         if text:
                             self._segment(text, len(text) if g.in_link else links, g.label, g.comment,
-                                          g.cpart, _locator(g), g.order, f"n{g.order}")
+                                          g.cpart, _locator(g, ids), g.order, f"n{g.order}")
                         g.skip = True
                         walker.skip_subtree()
                         continue
@@ -567,8 +644,8 @@ class PageWalker:
                     self._add(g, _BR)
                 if el.text:
                     self._add(g, el.text)
-            else:  # end
-                g = stack.pop()
+            elif ev == "end":
+                g = pop()
                 f = stack[-1]
                 if not g.skip:
                     if g.owns_block:
@@ -579,23 +656,25 @@ class PageWalker:
                         f.pending_anchor = g.anchor_key
                 if el.tail and not f.skip:
                     self._add(f, el.tail)
+            else:  # a comment node (the parser drops them; a tree built elsewhere may have some)
+                if el.tail and not f.skip:
+                    self._add(f, el.tail)
+        self.order = order
         self._flush(top)
 
-    def _read_chrome(self, el, c: _Comment) -> None:
+    def _read_chrome(self, el, c: _Comment, kinds_of: dict) -> None:
         p = self.p
-        kinds_of_attrs = p.kinds_of_attrs
+        dated = self._dated
         date_candidate = self._date_candidate
         for sub in el.iter():
             tag = sub.tag
-            get = sub.get
-            cls, ip = get("class"), get("itemprop")
-            if (cls or ip) and "author" in kinds_of_attrs(cls, ip, get("property"), get("id")):
+            if "author" in kinds_of.get(sub, _EMPTY):
                 prio = p.priority("author", sub)
                 if c.author is None or prio < c.author[0]:
                     name = clean(text_content(sub))
                     if name:
                         c.author = (prio, name)
-            if tag == "time" or tag == "abbr" or get("content") or get("data-comment-timestamp"):
+            if tag == "time" or tag == "abbr" or sub in dated:
                 date_candidate(sub, tag, c)
 
     @staticmethod
@@ -634,7 +713,7 @@ class PageWalker:
             return
         b.segments += 1
         key = f"n{b.order}" + (f"~{b.segments}" if b.segments > 1 else "")
-        self._segment(text, links, b.label, b.comment, b.cpart, _locator(b), b.order, key)
+        self._segment(text, links, b.label, b.comment, b.cpart, _locator(b, self._ids), b.order, key)
 
     def _segment(self, text, links, label, comment, cpart, locator, order, key) -> None:
         self.segments.append(_Segment(text=text, links=links, label=label, comment=comment,

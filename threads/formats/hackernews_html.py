@@ -46,7 +46,8 @@ def _classes(el) -> set[str]:
 
 def _first(el, cls: str, tag: str = "*"):
     for x in el.iter(tag):
-        if cls in _classes(x):
+        c = x.get("class")
+        if c is not None and cls in c.split():  # no set per element: this may scan the page
             return x
     return None
 

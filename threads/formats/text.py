@@ -301,8 +301,8 @@ class _Parser:
                 if seg["end"] is not None:  # just before the terminator line
                     anchor = seg["end"]
                     pos = self._empty_position((anchor.start - 1, anchor.end), used_empty)
-                else:  # just after the header line
-                    anchor = header[0]
+                else:  # just after the header line, or the subject line of a comment without one
+                    anchor = header[0] if header is not None else seg["lines"][-1]
                     pos = self._empty_position((anchor.end, anchor.start - 1), used_empty)
                 cu = _Unit("comment", pos, pos, anchor.no, anchor.no, ["text_lost"])
                 cu.note = "text lost"
