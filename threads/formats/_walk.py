@@ -85,26 +85,33 @@ def _post_date_candidates(scope, dated_elements=None):
     if dated_elements is None:
         candidates = (el for el in scope.iterdescendants() if isinstance(el.tag, str))
     else:
-        inside = _strictly_inside(scope)
+        inside = _below_any({scope}, include_self=False)
         candidates = (el for el in dated_elements if inside(el))
     for el in candidates:
         if _is_post_date(el, el.tag):
             yield el
 
 
-def _strictly_inside(ancestor):
-    """A test for "is below ``ancestor``", memoised along the parent chains it walks,
-    so that testing every element of a thread thousands of levels deep stays linear."""
-    memo = {ancestor: True}
+def _below_any(targets, include_self: bool = True):
+    """A test for "``el`` (with ``include_self``) or one of its ancestors is in ``targets``".
 
-    def inside(el) -> bool:
+    Memoised along the parent chains it walks (each memo entry means "this node
+    or an ancestor is a target"), so that testing every element of a thread
+    thousands of levels deep stays linear.
+    """
+    memo: dict = {}
+
+    def test(el) -> bool:
         chain = []
-        node = el.getparent()
+        node = el if include_self else el.getparent()
         result = False
         while node is not None:
             known = memo.get(node)
             if known is not None:
                 result = known
+                break
+            if node in targets:
+                result = True
                 break
             chain.append(node)
             node = node.getparent()
@@ -112,7 +119,7 @@ def _strictly_inside(ancestor):
             memo[n] = result
         return result
 
-    return inside
+    return test
 
 
 def _is_post_date(el, tag: str) -> bool:
@@ -354,25 +361,7 @@ class PageWalker:
                 titles.append(el)
             if "lead" in k:
                 leads.append(el)
-        marked = set(marks)
-        memo: dict = {}
-
-        def in_comments(el) -> bool:
-            chain = []
-            node = el
-            result = False
-            while node is not None:
-                if node in memo:
-                    result = memo[node]
-                    break
-                if node in marked:
-                    result = True
-                    break
-                chain.append(node)
-                node = node.getparent()
-            for n in chain:
-                memo[n] = result
-            return result
+        in_comments = _below_any(set(marks))
 
         content, how = None, None
         ranked = []  # per tier: (words, element) of the container the tier offers
