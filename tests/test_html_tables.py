@@ -145,3 +145,18 @@ def test_unit_texts_hold_no_whitespace_but_spaces_and_newlines(fixtures, name):
     for t in texts:
         assert {c for c in t if c.isspace()} <= {" ", "\n"}, repr(t)
     assert _nonspace_chars(texts) == sum(len("".join(t.split())) for t in texts)
+
+
+def test_tables_fall_back_to_public_pandas_when_the_internal_constructors_are_gone(fixtures, monkeypatch):
+    """_from_arrays and DatetimeArray._simple_new are pandas-internal: without them, same tables."""
+    import threads.formats._tables as tables
+
+    _, _, (doc, rows, problems) = _records(fixtures / "html" / "wp_highlander.html")
+    fast = tables.corpus_from_records(doc, rows, problems)
+    monkeypatch.delattr(pd.DataFrame, "_from_arrays")
+    monkeypatch.delattr(tables.DatetimeArray, "_simple_new")
+    assert not hasattr(pd.DataFrame, "_from_arrays") and not hasattr(tables.DatetimeArray, "_simple_new")
+    slow = tables.corpus_from_records(doc, rows, problems)
+    assert slow.units["published"].notna().any()
+    for name in ("docs", "units", "problems"):
+        pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name))
