@@ -78,9 +78,9 @@ def _post_date_candidates(scope, dated_elements=None):
     ``.//time[@datetime] | .//*[@itemprop='datePublished'][@content or @datetime]
     | .//*[contains(@property, 'dc:date') or contains(@property, 'datePublished')][@content]``.
 
-    ``dated_elements`` are the page's elements with a ``datetime`` or ``content``
-    attribute in document order (the region scan collects them); without it the
-    scope is walked.
+    ``dated_elements`` are the page's elements with a ``datetime``, ``content``
+    or ``data-comment-timestamp`` attribute in document order (the region scan
+    collects them); without it the scope is walked.
     """
     if dated_elements is None:
         candidates = (el for el in scope.iterdescendants() if isinstance(el.tag, str))
@@ -271,7 +271,9 @@ class PageWalker:
         self._keys: dict = {}  # element -> N of its id="comment-N" (the profile's comment_id)
         self._hidden: set = set()  # elements with hidden=
         self._flagged: set = set()  # elements with hidden= or content= (not plain inline markup)
-        self._dated: set = set()  # elements with content= or data-comment-timestamp= (date candidates)
+        # elements with content=, datetime= or data-comment-timestamp=, in document order
+        # (a dict as an ordered set): date candidates for the post and for each comment
+        self._dated: dict = {}
 
     def release(self, regions: dict) -> None:
         """Drop the element proxies children first (see ``_hold``)."""
@@ -299,8 +301,6 @@ class PageWalker:
         tier_names = [f"content:{i}" for i in range(len(tiers))]
         kinds_of_attrs = p.kinds_of_attrs
         comment_key = p.comment_key
-        by_class: dict = {}
-        with_date_attr: list = []  # elements with datetime= or content=, in document order
         hold = self._hold
         ids, keys, hidden, flagged, dated = self._ids, self._keys, self._hidden, self._flagged, self._dated
         for el in self.root.iter():  # not an XPath: libxml2's is quadratic on deep trees
@@ -325,20 +325,12 @@ class PageWalker:
                     flagged.add(el)
                 elif name == "content":
                     flagged.add(el)
-                    dated.add(el)
-                    with_date_attr.append(el)
-                elif name == "datetime":
-                    with_date_attr.append(el)
-                elif name == "data-comment-timestamp":
-                    dated.add(el)
-            if ip is None and pr is None and el_id is None:
-                if not cls:
-                    continue
-                k = by_class.get(cls)  # the common case; class strings repeat within a page
-                if k is None:
-                    k = by_class[cls] = kinds_of_attrs(cls, None, None, None)
-            else:
-                k = kinds_of_attrs(cls, ip, pr, el_id)
+                    dated[el] = None
+                elif name in ("datetime", "data-comment-timestamp"):
+                    dated[el] = None
+            if not (cls or ip or pr or el_id):
+                continue
+            k = kinds_of_attrs(cls, ip, pr, el_id)  # cached by the profile per class string
             key = None
             if el_id:
                 ids[el] = el_id
@@ -413,14 +405,14 @@ class PageWalker:
                 el = el.getparent()
         return {"content": content, "scope": scope, "title": title, "leads": lead_set,
                 "keep": keep, "how": how, "kinds": kinds_of, "author": self._byline(scope, content, in_comments),
-                "published": self._post_date(scope, in_comments, with_date_attr)}
+                "published": self._post_date(scope, in_comments, dated)}
 
     @staticmethod
-    def _post_date(scope, in_comments, with_date_attr: list) -> str | None:
+    def _post_date(scope, in_comments, dated) -> str | None:
         """The post's date from a machine-readable time near it (outside the comments)."""
         if scope is None:
             return None
-        for el in _post_date_candidates(scope, with_date_attr):
+        for el in _post_date_candidates(scope, dated):
             if not in_comments(el):
                 return el.get("datetime") or el.get("content")
         return None
