@@ -209,18 +209,23 @@ def _allocate(sizes: pd.Series, n: int, allocation: str) -> pd.Series:
 
 
 def write_coding_sheet(sample: pd.DataFrame, codebook, path, *, scheme: str = "presence",
-                       coder: str = "") -> Path:
+                       coder: str = "", overwrite: bool = False) -> Path:
     """Write a coding sheet (``.csv`` or ``.xlsx``) for ``sample`` and return its path.
 
     Excel files get three tabs: ``units`` (context, text and empty code
     columns), ``codebook`` (each category's definition, inclusion and exclusion
     notes and examples) and ``about``. A CSV sheet gets the codebook beside it
-    as ``<name>.codebook.csv``.
+    as ``<name>.codebook.csv``. An existing sheet may hold a coder's work, so
+    it is an error unless ``overwrite=True``.
     """
     if scheme not in SCHEMES:
         raise ThreadframeError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
-    info = codebook_info(codebook)
     path = Path(path)
+    if path.exists() and not overwrite:
+        raise CodingSheetError(path, "already exists and may hold a coder's codes, so it was not "
+                                     "replaced; delete it, choose another name, or pass "
+                                     "overwrite=True")
+    info = codebook_info(codebook)
     sheet = sample[[c for c in CONTEXT_COLUMNS if c in sample.columns]].copy()
     sheet.insert(0, "coder", coder)
     code_cols = info.categories if scheme == "presence" else [SINGLE_COLUMN]

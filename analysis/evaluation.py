@@ -304,10 +304,11 @@ def cross_validate_model(model, X, y, *, cv: int = 10, groups=None,
 
 
 def model_coder_agreement(model, units, coders: pd.DataFrame, *, level: str = "nominal",
-                          n_boot: int = 0) -> pd.DataFrame:
+                          values=None, n_boot: int = 0) -> pd.DataFrame:
     """Krippendorff's alpha among the human coders, and with the model added as
-    one more coder, per category (``coders`` as :func:`read_coding_sheets` returns)."""
-    from .reliability import reliability_report
+    one more coder, per category (``coders`` as :func:`read_coding_sheets` returns;
+    ``values`` as for :func:`krippendorff_alpha`)."""
+    from .reliability import declared_order, reliability_report
 
     if "category" not in coders.columns:
         raise ThreadframeError("coders must be a long table coder, unit_id, category, code")
@@ -324,10 +325,12 @@ def model_coder_agreement(model, units, coders: pd.DataFrame, *, level: str = "n
         mine = pd.DataFrame({"coder": "model", "unit_id": tags["unit_id"],
                              "category": tags["category"], "code": tags["present"].astype(int)})
         mine = mine[mine["category"].isin(set(coders["category"]))]
-    humans = reliability_report(coders, level, n_boot=n_boot)
+    if values is None and "code" in coders.columns:
+        values = declared_order([coders["code"]])  # before the concat below drops the dtype
+    humans = reliability_report(coders, level, values=values, n_boot=n_boot)
     both = reliability_report(pd.concat([coders.astype({"code": object}),
                                          mine.astype({"code": object})], ignore_index=True),
-                              level, n_boot=n_boot)
+                              level, values=values, n_boot=n_boot)
     out = humans[["category", "alpha", "n_units"]].rename(columns={"alpha": "alpha_coders"})
     return out.merge(both[["category", "alpha"]].rename(columns={"alpha": "alpha_with_model"}),
                      on="category", how="outer")

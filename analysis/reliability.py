@@ -12,18 +12,17 @@ where a coder did not code a unit) or as a long table with ``coder``,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from threads.errors import ThreadframeError
+from .code_values import LEVELS, ReliabilityError, declared_order
+from .code_values import encode as _encode
 
-LEVELS = ("nominal", "ordinal", "interval", "ratio")
-
-
-class ReliabilityError(ThreadframeError):
-    """Agreement cannot be computed from the data given (and why)."""
+__all__ = ["LEVELS", "AlphaResult", "ReliabilityError", "cohen_kappa", "fleiss_kappa",
+           "krippendorff_alpha", "percent_agreement", "reliability_matrix", "reliability_report"]
 
 
 @dataclass(frozen=True)
@@ -79,41 +78,6 @@ def reliability_matrix(data, *, coder="coder", unit="unit_id", code="code") -> p
         wide.columns.name = "unit_id"
         return wide
     return data.copy()
-
-
-def _encode(matrix: pd.DataFrame, level: str) -> tuple[np.ndarray, np.ndarray]:
-    """Values as integer indices into the sorted distinct values (-1 = missing)."""
-    if level not in LEVELS:
-        raise ReliabilityError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    values = matrix.to_numpy(dtype=object)
-    missing = pd.isna(matrix).to_numpy()
-    present = values[~missing]
-    if level in ("interval", "ratio"):
-        try:
-            present = present.astype(float)
-        except (TypeError, ValueError) as exc:
-            raise ReliabilityError(
-                f"{level} alpha needs numeric codes; found {exc}") from None
-    elif level == "ordinal":
-        # Ordinal needs an order; numbers sort numerically, anything else must be
-        # given as an ordered Categorical so the order is the user's, not the alphabet's.
-        cats = [matrix[c] for c in matrix.columns if isinstance(matrix[c].dtype, pd.CategoricalDtype)]
-        if not cats:
-            try:
-                present = present.astype(float)
-            except (TypeError, ValueError):
-                raise ReliabilityError(
-                    "ordinal alpha needs numeric codes (or ordered categoricals) so the "
-                    "order of the values is known") from None
-    try:
-        domain = np.unique(present)
-    except TypeError:
-        domain = np.array(sorted(set(present), key=str), dtype=object)
-    lookup = {v: i for i, v in enumerate(domain.tolist())}
-    idx = np.full(values.shape, -1, dtype=np.int64)
-    flat_present = present.tolist()
-    idx[~missing] = [lookup[v] for v in flat_present]
-    return idx, domain
 
 
 def _coincidences(idx: np.ndarray, n_values: int) -> np.ndarray:
@@ -175,12 +139,17 @@ def _alpha_from_idx(idx: np.ndarray, domain: np.ndarray, level: str) -> tuple[fl
     return float(1.0 - (n - 1) * observed / expected), n_units, int(round(n))
 
 
-def krippendorff_alpha(data, level: str = "nominal", *, n_boot: int = 0, ci: float = 0.95,
-                       random_state: int | None = 0, coder: str = "coder",
-                       unit: str = "unit_id", code: str = "code") -> AlphaResult:
+def krippendorff_alpha(data, level: str = "nominal", *, values: Sequence | None = None,
+                       n_boot: int = 0, ci: float = 0.95, random_state: int | None = 0,
+                       coder: str = "coder", unit: str = "unit_id",
+                       code: str = "code") -> AlphaResult:
     """Krippendorff's alpha for a coders-by-units table (NaN = missing) or a long table.
 
-    ``level`` is ``nominal``, ``ordinal``, ``interval`` or ``ratio``. With
+    ``level`` is ``nominal``, ``ordinal``, ``interval`` or ``ratio``.
+    ``values`` lists the possible codes, lowest first: at the ordinal level it
+    is the order used (else an ordered Categorical's order, else numeric
+    order; labels without an order are an error, never sorted alphabetically);
+    at every level a code in the data but not in ``values`` is an error. With
     ``n_boot > 0`` a percentile bootstrap interval over units (resampled with
     replacement, seeded by ``random_state``) is added.
 
@@ -192,7 +161,7 @@ def krippendorff_alpha(data, level: str = "nominal", *, n_boot: int = 0, ci: flo
     matrix = reliability_matrix(data, coder=coder, unit=unit, code=code)
     if matrix.shape[0] < 2:
         raise ReliabilityError(f"agreement needs at least two coders; got {matrix.shape[0]}")
-    idx, domain = _encode(matrix, level)
+    idx, domain = _encode(matrix, level, values)
     alpha, n_units, n_values = _alpha_from_idx(idx, domain, level)
     low = high = float("nan")
     if n_boot:
@@ -289,15 +258,21 @@ def fleiss_kappa(data, **cols) -> float:
 
 def reliability_report(data, level: str = "nominal", *, coder: str = "coder",
                        unit: str = "unit_id", category: str = "category", code: str = "code",
-                       n_boot: int = 1000, random_state: int | None = 0) -> pd.DataFrame:
+                       values: Sequence | None = None, n_boot: int = 1000,
+                       random_state: int | None = 0) -> pd.DataFrame:
     """One row per category and an ``(overall)`` row: alpha with its bootstrap CI,
     percent agreement, Cohen's kappa (two coders) and Fleiss' kappa.
 
     ``data`` is a long table (``coder``, ``unit_id``, ``category``, ``code``),
     as :func:`analysis.read_coding_sheets` returns, or a coders-by-units table
     for a single variable. The overall row pools every (unit, category) pair
-    as one reliability unit.
+    as one reliability unit. ``values`` is as for :func:`krippendorff_alpha`;
+    without it the order of an ordered Categorical ``code`` column is used.
     """
+    if values is None and isinstance(data, pd.DataFrame):
+        # Taken here, before regrouping can drop the dtype that carries the order.
+        values = declared_order([data[code]] if code in data.columns else
+                                (data[c] for c in data.columns))
     if isinstance(data, pd.DataFrame) and {coder, unit, category, code} <= set(data.columns):
         long = data[[coder, unit, category, code]]
     elif isinstance(data, pd.DataFrame) and {coder, unit, code} <= set(data.columns):
@@ -312,14 +287,16 @@ def reliability_report(data, level: str = "nominal", *, coder: str = "coder",
     rows = []
     groups = list(long.groupby(category, sort=False))
     for name, group in groups:
-        rows.append(_report_row(str(name), group, level, coder, unit, code, n_boot, random_state))
+        rows.append(_report_row(str(name), group, level, values, coder, unit, code, n_boot,
+                                random_state))
     if len(groups) > 1:
         pooled = long.assign(**{unit: long[unit].astype(str) + "\x1f" + long[category].astype(str)})
-        rows.append(_report_row("(overall)", pooled, level, coder, unit, code, n_boot, random_state))
+        rows.append(_report_row("(overall)", pooled, level, values, coder, unit, code, n_boot,
+                                random_state))
     return pd.DataFrame(rows)
 
 
-def _report_row(name, group, level, coder, unit, code, n_boot, random_state) -> dict:
+def _report_row(name, group, level, values, coder, unit, code, n_boot, random_state) -> dict:
     cols = {"coder": coder, "unit": unit, "code": code}
     matrix = reliability_matrix(group, **cols)
     n_coders = matrix.shape[0]
@@ -328,7 +305,8 @@ def _report_row(name, group, level, coder, unit, code, n_boot, random_state) -> 
         return {"category": name, "level": level, "alpha": nan, "alpha_low": nan,
                 "alpha_high": nan, "percent_agreement": nan, "cohen_kappa": nan,
                 "fleiss_kappa": nan, "n_coders": n_coders, "n_units": 0, "n_values": 0}
-    res = krippendorff_alpha(matrix, level=level, n_boot=n_boot, random_state=random_state)
+    res = krippendorff_alpha(matrix, level=level, values=values, n_boot=n_boot,
+                             random_state=random_state)
     return {
         "category": name,
         "level": level,

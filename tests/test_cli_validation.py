@@ -147,3 +147,20 @@ def test_sample_and_reliability_round_trip(tmp_path, capsys):
     assert main(["reliability", *sheets]) == 2
     err = capsys.readouterr().err
     assert "ann.csv" in err and "row 4" in err and "'2'" in err
+
+
+def test_sample_does_not_overwrite_a_coded_sheet(tmp_path, capsys):
+    units = pd.DataFrame({"doc_id": ["a"] * 4, "text": [f"Police camera comment {i}." for i in range(4)]})
+    threads.Corpus.from_pandas(units).save(tmp_path / "corpus")
+    sheet = tmp_path / "ann.csv"
+    args = ["sample", str(tmp_path / "corpus"), "--n", "3", "--codebook", "surveillance",
+            "--out", str(sheet)]
+    assert main(args) == 0
+    coded = pd.read_csv(sheet, dtype=str, keep_default_na=False).assign(coder="ann", security="1")
+    coded.to_csv(sheet, index=False)
+    before = sheet.read_bytes()
+    capsys.readouterr()
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"{sheet}: already exists" in err and "not replaced" in err
+    assert sheet.read_bytes() == before

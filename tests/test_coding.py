@@ -176,3 +176,19 @@ def test_excel_without_openpyxl_is_a_clear_error(tmp_path, corpus, monkeypatch):
     sample = analysis.draw_sample(corpus, 2)
     with pytest.raises(threads.ThreadframeError, match=r"threadframe\[excel\]"):
         analysis.write_coding_sheet(sample, CODEBOOK, tmp_path / "x.xlsx")
+
+
+def test_an_existing_sheet_is_not_overwritten(tmp_path, corpus):
+    sample = analysis.draw_sample(corpus, 4, random_state=0)
+    for name in ("gil.csv", "gil.xlsx"):
+        if name.endswith(".xlsx"):
+            pytest.importorskip("openpyxl")
+        path = analysis.write_coding_sheet(sample, CODEBOOK, tmp_path / name, coder="gil")
+        if name.endswith(".csv"):
+            _fill(path, "gil", {"security": ["1", "0", "1", "1"]})
+        coded = path.read_bytes()
+        with pytest.raises(CodingSheetError, match=rf"{name}: already exists .* overwrite=True"):
+            analysis.write_coding_sheet(sample, CODEBOOK, path, coder="gil")
+        assert path.read_bytes() == coded  # the coder's work is untouched
+        analysis.write_coding_sheet(sample, CODEBOOK, path, coder="new", overwrite=True)
+        assert path.read_bytes() != coded

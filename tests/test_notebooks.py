@@ -72,12 +72,10 @@ def test_there_are_notebooks():
     assert "01_quick_start" in names, f"notebooks/ holds {sorted(names)}"
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
-def test_notebook_runs_offline_in_a_scratch_folder(path, tmp_path, kernel_env):
-    workdir = tmp_path / "work"
-    staged = stage_notebook(path, workdir)
-    before = set(NOTEBOOKS.rglob("*"))
+def _execute(staged: Path, path: Path):
+    """Run the notebook at ``staged`` (a copy of ``path``) top to bottom in its folder,
+    within the budget and without stray stderr; return the executed notebook."""
+    workdir = staged.parent
     nb = nbformat.read(staged, as_version=4)
     deadline = time.monotonic() + BUDGET_S
     client = nbclient.NotebookClient(
@@ -111,7 +109,19 @@ def test_notebook_runs_offline_in_a_scratch_folder(path, tmp_path, kernel_env):
                 pytest.fail(_describe_failure(
                     nb, path, i, f"unexpected stderr output (tag the cell stderr-ok if meant):\n{out.text}"),
                     pytrace=False)
+    return nb
 
+
+def _stdout(nb) -> str:
+    return "".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code"
+                   for out in cell.get("outputs", []) if out.get("name") == "stdout")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
+def test_notebook_runs_offline_in_a_scratch_folder(path, tmp_path, kernel_env):
+    before = set(NOTEBOOKS.rglob("*"))
+    _execute(stage_notebook(path, tmp_path / "work"), path)
     littered = sorted(str(p) for p in set(NOTEBOOKS.rglob("*")) - before)
     assert not littered, f"{path.name} wrote into notebooks/: {littered}"
 
@@ -211,3 +221,59 @@ def test_every_notebook_is_described_in_the_docs():
     page = (ROOT / "docs" / "notebooks.md").read_text(encoding="utf-8")
     missing = [p.stem for p in NOTEBOOK_PATHS if f"`{p.stem}`" not in page]
     assert not missing, f"docs/notebooks.md does not describe {missing}"
+
+
+# Re-running a notebook in the folder where the learner has worked must keep their work.
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["03_codebook_workshop", "03_codebook_workshop_solutions"])
+def test_rerunning_03_keeps_the_edited_codebook(name, tmp_path, kernel_env):
+    path = NOTEBOOKS / f"{name}.ipynb"
+    staged = stage_notebook(path, tmp_path / "work")
+    first = _execute(staged, path)
+    assert "copied the 'surveillance' codebook to my-codebook.yaml" in _stdout(first)
+    book = staged.parent / "my-codebook.yaml"
+    # The learner's own edit in JupyterLab's editor: one more critical cue and a note.
+    text = book.read_text(encoding="utf-8")
+    assert text.count("    - creepy\n") == 1
+    edited = text.replace("    - creepy\n", "    - creepy\n    - panopticon\n") + "# my note\n"
+    book.write_text(edited, encoding="utf-8")
+    second = _execute(staged, path)
+    assert "my-codebook.yaml already exists: keeping your edits" in _stdout(second)
+    assert book.read_text(encoding="utf-8") == edited  # not reset, and no edit made twice
+
+
+@pytest.mark.slow
+def test_rerunning_04_keeps_the_coded_sheet(tmp_path, kernel_env):
+    import analysis
+
+    openpyxl = pytest.importorskip("openpyxl")
+    path = NOTEBOOKS / "04_validation.ipynb"
+    staged = stage_notebook(path, tmp_path / "work")
+    first = _execute(staged, path)
+    assert "wrote coding/my_sheet.xlsx" in _stdout(first)
+    # The learner codes the sheet (here with Ana's codes) and points the notebook at it.
+    sheet = staged.parent / "coding" / "my_sheet.xlsx"
+    ana = pd.read_csv(staged.parent / "data" / "coding_coder_a.csv", dtype=str,
+                      keep_default_na=False).set_index("unit_id")
+    categories = list(analysis.load_codebook("surveillance").categories)
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["units"]
+    header = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        unit = row[header.index("unit_id")].value
+        for cat in categories:
+            row[header.index(cat)].value = int(ana.loc[unit, cat])
+    wb.save(sheet)
+    coded = analysis.read_coding_sheets([sheet])
+    assert len(coded) == len(ana) * len(categories)
+    nb = nbformat.read(staged, as_version=4)
+    cell = next(c for c in nb.cells if c.source.startswith('my_sheet = "data/coding_coder_a.csv"'))
+    cell.source = cell.source.replace('"data/coding_coder_a.csv"', '"coding/my_sheet.xlsx"', 1)
+    nbformat.write(nb, staged)
+    second = _execute(staged, path)
+    out = _stdout(second)
+    assert "coding/my_sheet.xlsx already exists: keeping your coding" in out
+    assert "coding/round2.xlsx already exists: keeping your coding" in out
+    pd.testing.assert_frame_equal(analysis.read_coding_sheets([sheet]), coded)

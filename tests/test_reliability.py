@@ -134,6 +134,105 @@ def test_report_from_a_wide_table():
     assert report.loc[0, "n_coders"] == 4 and np.isnan(report.loc[0, "cohen_kappa"])
 
 
+# Ordered labels. Hand computation for two coders on four units
+# (low, low), (low, mid), (mid, high), (high, high): coincidences o = [[2, 1, 0], [1, 0, 1],
+# [0, 1, 2]], n = (3, 2, 3), n.. = 8; ordinal delta^2: low-mid = (3 + 2 - 5/2)^2 = 6.25,
+# mid-high = (2 + 3 - 5/2)^2 = 6.25, low-high = (3 + 2 + 3 - 3)^2 = 25; observed sum o*delta^2 = 25,
+# expected sum n_c*n_k*delta^2 = 2 * (6 * 6.25 + 6 * 6.25 + 9 * 25) = 600, so
+# alpha = 1 - (8 - 1) * 25 / 600. In alphabetical order (high < low < mid) it would be 0.148.
+LEVELS3 = ["low", "mid", "high"]
+ORDERED3 = pd.CategoricalDtype(LEVELS3, ordered=True)
+CODES3 = [["low", "low", "mid", "high"], ["low", "mid", "high", "high"]]
+HAND_ALPHA3 = 1 - 7 * 25 / 600
+
+
+def _long(rows, dtype=None) -> pd.DataFrame:
+    table = pd.DataFrame([(f"c{i}", f"u{j}", v) for i, row in enumerate(rows)
+                          for j, v in enumerate(row)], columns=["coder", "unit_id", "code"])
+    return table.astype({"code": dtype}) if dtype is not None else table
+
+
+def test_ordinal_alpha_uses_the_order_of_an_ordered_categorical():
+    wide = pd.DataFrame(CODES3).astype(ORDERED3)
+    assert analysis.krippendorff_alpha(wide, "ordinal").alpha == pytest.approx(HAND_ALPHA3)
+    assert analysis.krippendorff_alpha(_long(CODES3, ORDERED3), "ordinal").alpha == pytest.approx(
+        HAND_ALPHA3)
+    plain = pd.DataFrame(CODES3)
+    assert analysis.krippendorff_alpha(plain, "ordinal", values=LEVELS3).alpha == pytest.approx(
+        HAND_ALPHA3)
+    # Codes the data do not use do not change alpha; a reversed order gives the same alpha.
+    assert analysis.krippendorff_alpha(plain, "ordinal", values=["none", *LEVELS3]).alpha == (
+        pytest.approx(HAND_ALPHA3))
+    assert analysis.krippendorff_alpha(plain, "ordinal", values=LEVELS3[::-1]).alpha == (
+        pytest.approx(HAND_ALPHA3))
+
+
+def test_published_ordinal_example_with_labels_in_their_own_order():
+    # Section C with the values 1-5 as labels whose alphabetical order is not their order.
+    names = ["none", "low", "some", "high", "all"]
+    labelled = pd.DataFrame(FOUR_CODERS).apply(
+        lambda col: col.map(lambda v: np.nan if np.isnan(v) else names[int(v) - 1]))
+    assert round(analysis.krippendorff_alpha(labelled, "ordinal", values=names).alpha, 3) == 0.815
+    ordered = labelled.astype(pd.CategoricalDtype(names, ordered=True))
+    result = analysis.krippendorff_alpha(ordered, "ordinal")
+    assert round(result.alpha, 3) == 0.815 and result.n_values == 40
+    # The order matters: the alphabet's order (all < high < low < none < some) gives another alpha.
+    alphabetical = analysis.krippendorff_alpha(labelled, "ordinal", values=sorted(names)).alpha
+    assert round(alphabetical, 3) != 0.815
+
+
+def test_ordinal_labels_without_an_order_are_an_error():
+    with pytest.raises(ReliabilityError, match=r"values=.*ordered pandas Categorical"):
+        analysis.krippendorff_alpha(CODES3, "ordinal")
+    unordered = pd.DataFrame(CODES3).astype(pd.CategoricalDtype(LEVELS3, ordered=False))
+    with pytest.raises(ReliabilityError, match="values="):
+        analysis.krippendorff_alpha(unordered, "ordinal")
+
+
+def test_codes_missing_from_values_are_named():
+    with pytest.raises(ReliabilityError, match=r"not in values=: 'high'"):
+        analysis.krippendorff_alpha(CODES3, "ordinal", values=["low", "mid"])
+    with pytest.raises(ReliabilityError, match=r"not in values=: 'c', 'e'"):
+        analysis.krippendorff_alpha(NOMINAL_AB, values=list("abd"))
+    with pytest.raises(ReliabilityError, match="more than once"):
+        analysis.krippendorff_alpha(CODES3, "ordinal", values=["low", "mid", "low", "high"])
+
+
+def test_values_and_categorical_order_must_agree():
+    wide = pd.DataFrame(CODES3).astype(ORDERED3)
+    with pytest.raises(ReliabilityError, match="make the two agree"):
+        analysis.krippendorff_alpha(wide, "ordinal", values=["mid", "low", "high"])
+    assert analysis.krippendorff_alpha(wide, "ordinal", values=LEVELS3).alpha == pytest.approx(
+        HAND_ALPHA3)
+
+
+def test_interval_and_ratio_need_numbers_even_when_ordered():
+    wide = pd.DataFrame(CODES3).astype(ORDERED3)
+    for level in ("interval", "ratio"):
+        with pytest.raises(ReliabilityError, match=f"{level} alpha needs numeric codes; found 'low'"):
+            analysis.krippendorff_alpha(wide, level)
+        with pytest.raises(ReliabilityError, match="numeric"):
+            analysis.krippendorff_alpha(CODES3, level, values=LEVELS3)
+    numeric = pd.DataFrame(FOUR_CODERS)
+    assert round(analysis.krippendorff_alpha(numeric, "interval", values=[1, 2, 3, 4, 5]).alpha,
+                 3) == 0.849
+
+
+def test_report_passes_the_order_on():
+    long = pd.concat([_long(CODES3).assign(category=name) for name in ("tone", "harm")])
+    ordered = long.astype({"code": ORDERED3})
+    for table, kwargs in ((ordered, {}), (long, {"values": LEVELS3})):
+        report = analysis.reliability_report(table, "ordinal", n_boot=20, **kwargs)
+        alphas = report.set_index("category")["alpha"]
+        assert list(alphas.index) == ["tone", "harm", "(overall)"]
+        assert alphas["tone"] == pytest.approx(HAND_ALPHA3)
+        assert alphas["harm"] == pytest.approx(HAND_ALPHA3)
+    wide = analysis.reliability_report(pd.DataFrame(CODES3).astype(ORDERED3), "ordinal", n_boot=0)
+    assert wide.loc[0, "alpha"] == pytest.approx(HAND_ALPHA3)
+    with pytest.raises(ReliabilityError, match="values="):
+        analysis.reliability_report(long, "ordinal", n_boot=0)
+
+
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
@@ -156,3 +255,15 @@ def test_alpha_ignores_order_of_coders_and_units_and_nominal_names(rows, rnd):
         assert (np.isnan(expected) and np.isnan(other)) or other == pytest.approx(expected)
     if not np.isnan(expected):
         assert expected <= 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(tables, st.permutations(["w", "x", "y", "z"]))
+def test_ordinal_labels_in_a_given_order_match_their_ranks(rows, order):
+    ranks = pd.DataFrame(rows, dtype=float)
+    labels = ranks.apply(lambda col: col.map(lambda v: np.nan if np.isnan(v) else order[int(v) - 1]))
+    expected = analysis.krippendorff_alpha(ranks, "ordinal").alpha
+    for got in (analysis.krippendorff_alpha(labels, "ordinal", values=order).alpha,
+                analysis.krippendorff_alpha(labels.astype(pd.CategoricalDtype(order, ordered=True)),
+                                            "ordinal").alpha):
+        assert (np.isnan(expected) and np.isnan(got)) or got == pytest.approx(expected)

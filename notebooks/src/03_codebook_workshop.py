@@ -259,22 +259,45 @@ result.explain(wrong_unit, wrong_category)
 
 # %%
 my_path = Path("my-codebook.yaml")
-my_path.write_text(Path(codebook.source).read_text(encoding="utf-8"), encoding="utf-8")
+if my_path.exists():
+    print(f"{my_path} already exists: keeping your edits (delete it to start again from the original)")
+else:
+    my_path.write_text(Path(codebook.source).read_text(encoding="utf-8"), encoding="utf-8")
+    print(f"copied the {codebook.name!r} codebook to {my_path}")
 print(my_path.read_text(encoding="utf-8")[:600])
 
 # %% [markdown]
 # The codebook is a plain YAML text file: you can open `my-codebook.yaml` in
 # JupyterLab's file browser and edit it there. In this notebook we make the
 # same edits with a small helper, so that the notebook runs from top to bottom
-# and you can see each edit.
+# and you can see each edit. Each edit is made once: run the notebook again
+# and the edits already in the file (yours included) are kept.
 
 # %%
 def replace_once(path, old, new):
-    """Replace the one occurrence of ``old`` in a text file with ``new``."""
+    """Replace the one occurrence of ``old`` in a text file with ``new`` (once: if
+    ``new`` is already there, the edit was made before and the file is kept)."""
     text = Path(path).read_text(encoding="utf-8")
+    if new == old:
+        print("nothing to change yet: new is the same as old")
+        return
+    if new in text:
+        print(f"already in {path}: {new.strip()}")
+        return
     if text.count(old) != 1:
         raise ValueError(f"{old!r} occurs {text.count(old)} times in {path}; use a longer, unique piece")
     Path(path).write_text(text.replace(old, new), encoding="utf-8")
+
+
+def add_category(path, block):
+    """Add a category to the end of a codebook file, unless one of that name is there."""
+    text = Path(path).read_text(encoding="utf-8")
+    name = block.strip("\n").splitlines()[0]  # the category's name line, e.g. "  faith:"
+    if f"\n{name}\n" in text:
+        print(f"{name.strip()} is already in {path}: keeping it")
+        return
+    with Path(path).open("a", encoding="utf-8") as f:
+        f.write(block)
 
 
 replace_once(my_path, "name: surveillance\n", "name: surveillance-class\n")
@@ -373,8 +396,7 @@ my_frame = """
 """
 
 # %%
-with my_path.open("a", encoding="utf-8") as f:
-    f.write(my_frame)
+add_category(my_path, my_frame)
 my_codebook = analysis.load_codebook(my_path)
 my_codebook
 

@@ -52,8 +52,17 @@ sample[["unit_id", "outlet", "role", "text"]].head(10)
 # definitions, not from the cue lists. (Write `.csv` instead of `.xlsx` if
 # your coders prefer a plain file.)
 
+# %% [markdown]
+# The sheet is written only once: when you run the notebook again, the sheet
+# you have coded is kept (delete the file to start from a blank sheet).
+
 # %%
-sheet_path = analysis.write_coding_sheet(sample, "surveillance", "coding/my_sheet.xlsx", coder="me")
+sheet_path = Path("coding/my_sheet.xlsx")
+if sheet_path.exists():
+    print(f"{sheet_path} already exists: keeping your coding")
+else:
+    analysis.write_coding_sheet(sample, "surveillance", sheet_path, coder="me")
+    print(f"wrote {sheet_path}: a blank sheet for you to code")
 pd.read_excel(sheet_path, sheet_name=None).keys()
 
 # %%
@@ -216,7 +225,12 @@ next_units[["unit_id", "uncertainty", "text"]].round(3)
 
 # %%
 round2 = corpus.units[corpus.units["unit_id"].isin(next_units["unit_id"])]
-analysis.write_coding_sheet(round2, "surveillance", "coding/round2.xlsx", coder="")
+round2_path = Path("coding/round2.xlsx")
+if round2_path.exists():
+    print(f"{round2_path} already exists: keeping your coding")
+else:
+    analysis.write_coding_sheet(round2, "surveillance", round2_path, coder="")
+    print(f"wrote {round2_path}: the {len(round2)} units to code in the next round")
 
 # %% [markdown]
 # ## 9. With more coded data: articles against comments
