@@ -17,6 +17,7 @@ nbclient = pytest.importorskip("nbclient", reason="the notebooks extra is not in
 pytest.importorskip("ipykernel", reason="the notebooks extra is not installed")
 
 from nbclient.exceptions import CellExecutionError, CellTimeoutError  # noqa: E402
+from loopback import loopback_problem  # noqa: E402
 from notebook_kernel import KERNEL_NAME, NOTEBOOKS, ROOT, jupyter_env, stage_notebook  # noqa: E402
 
 #: What the issue promises a reader: each notebook finishes within two minutes.
@@ -34,6 +35,8 @@ def _load_builder():
 
 @pytest.fixture(scope="module")
 def kernel_env(tmp_path_factory):
+    if (problem := loopback_problem()) is not None:
+        pytest.skip(problem)
     env = jupyter_env(tmp_path_factory.mktemp("jupyter"))
     with pytest.MonkeyPatch.context() as mp:
         for key, value in env.items():
