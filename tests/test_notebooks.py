@@ -16,8 +16,8 @@ nbformat = pytest.importorskip("nbformat", reason="the notebooks extra is not in
 nbclient = pytest.importorskip("nbclient", reason="the notebooks extra is not installed")
 pytest.importorskip("ipykernel", reason="the notebooks extra is not installed")
 
-from nbclient.exceptions import CellExecutionError, CellTimeoutError  # noqa: E402
 from loopback import loopback_problem  # noqa: E402
+from nbclient.exceptions import CellExecutionError, CellTimeoutError  # noqa: E402
 from notebook_kernel import KERNEL_NAME, NOTEBOOKS, ROOT, jupyter_env, stage_notebook  # noqa: E402
 
 #: What the issue promises a reader: each notebook finishes within two minutes.
