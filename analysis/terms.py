@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -28,6 +27,7 @@ from threads.errors import ThreadframeError
 from threads.schema import CONTENT_ROLES
 
 from ._tables import as_list, require_columns, units_table
+from .languages import stopwords
 
 __all__ = ["distinctive_terms", "load_stopwords", "tokenize"]
 
@@ -35,11 +35,9 @@ __all__ = ["distinctive_terms", "load_stopwords", "tokenize"]
 TOKEN_PATTERN = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*"
 
 
-@lru_cache(maxsize=1)
-def load_stopwords() -> frozenset[str]:
-    """The shipped English stopword list (function words only)."""
-    text = (resources.files("analysis") / "data" / "stopwords_en.txt").read_text(encoding="utf-8")
-    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+def load_stopwords(language: str = "en") -> frozenset[str]:
+    """The shipped stopword list for ``language`` (en, de, fr; function words only)."""
+    return stopwords(language)
 
 
 @lru_cache(maxsize=1)
