@@ -87,6 +87,16 @@ def _bootstrap_shares(x: np.ndarray, n: np.ndarray, n_boot: int, seed_seq) -> np
 
 
 # ---------------------------------------------------------------- prevalence
+def _excluded_by_group(excluded: pd.DataFrame, by: list[str]) -> dict[tuple, int]:
+    """Units without text per group key (keys as tuples, like the groupby below)."""
+    if excluded.empty:
+        return {}
+    if not by:
+        return {(): len(excluded)}
+    sizes = excluded.groupby(by, sort=False, dropna=False).size()
+    return {(k if isinstance(k, tuple) else (k,)): int(v) for k, v in sizes.items()}
+
+
 def prevalence(
     tags,
     units,
@@ -119,7 +129,9 @@ def prevalence(
     Returns
     -------
     One row per group and category: the ``by`` columns, ``category``,
-    ``n_units``, ``n_present``, ``n_docs``, ``n_clusters``, ``share``,
+    ``n_units`` (units with text: the denominator), ``n_excluded`` (units of
+    the group left out because they have no text, see
+    :func:`analysis.countable.has_text`), ``n_present``, ``n_docs``, ``n_clusters``, ``share``,
     ``ci_low``, ``ci_high``, ``ci_method``, ``boot_low``, ``boot_high``
     (NaN below ``min_clusters``), ``wilson_low``, ``wilson_high``.
     """
@@ -127,7 +139,9 @@ def prevalence(
         raise ThreadframeError(f"level must be between 0 and 1, got {level}")
     if n_boot < 1:
         raise ThreadframeError(f"n_boot must be at least 1, got {n_boot}")
-    joined, by, cats = tagged_units(tags, units, by, roles=roles, categories=categories, cluster=cluster)
+    joined, by, cats, excluded = tagged_units(tags, units, by, roles=roles, categories=categories,
+                                              cluster=cluster)
+    n_excluded = _excluded_by_group(excluded, by)
     flags = joined.pivot_table(index="unit_id", columns="category", values="present", aggfunc="max",
                                fill_value=False)
     flags = flags.reindex(columns=cats, fill_value=False).astype(float)
@@ -156,6 +170,7 @@ def prevalence(
                 **dict(zip(by, key, strict=True)),
                 "category": cat,
                 "n_units": int(total_n),
+                "n_excluded": n_excluded.get(key, 0),
                 "n_present": int(total_x[j]),
                 "n_docs": int(g["doc_id"].nunique()),
                 "n_clusters": k,
@@ -170,7 +185,7 @@ def prevalence(
             })
     out = pd.DataFrame(rows)
     if out.empty:
-        return pd.DataFrame(columns=[*by, "category", "n_units", "n_present", "n_docs", "n_clusters",
+        return pd.DataFrame(columns=[*by, "category", "n_units", "n_excluded", "n_present", "n_docs", "n_clusters",
                                      "share", "ci_low", "ci_high", "ci_method", "boot_low",
                                      "boot_high", "wilson_low", "wilson_high"])
     out["category"] = pd.Categorical(out["category"], categories=cats)
@@ -303,14 +318,16 @@ def compare_groups(
     pairwise rows) across all categories. Risk-difference (Newcombe) and
     risk-ratio (Katz) intervals treat units as independent; ``cramers_v`` is
     ``sqrt(chi2 / n)``. For a Fisher test ``statistic`` is the odds ratio.
+    Units without text are left out (:func:`analysis.countable.has_text`);
+    ``attrs["n_excluded"]`` says how many.
     """
     if test not in ("auto", "chi2", "fisher", "permutation"):
         raise ThreadframeError(f"test={test!r}: use 'auto', 'chi2', 'fisher' or 'permutation'")
     by_cols = as_list(by)
     if len(by_cols) != 1:
         raise ThreadframeError("compare_groups: give one grouping column (combine columns first)")
-    joined, by_cols, cats = tagged_units(tags, units, by_cols, roles=roles, categories=categories,
-                                         cluster=cluster)
+    joined, by_cols, cats, excluded = tagged_units(tags, units, by_cols, roles=roles,
+                                                   categories=categories, cluster=cluster)
     col = by_cols[0]
     joined = joined[joined[col].notna()]
     groups = sorted(joined[col].astype("str").unique())
@@ -379,4 +396,5 @@ def compare_groups(
         out[c] = out[c].astype("str")
     for c in ("n_a", "x_a", "n_b", "x_b", "dof"):
         out[c] = out[c].astype("Int64")
+    out.attrs["n_excluded"] = len(excluded)
     return out

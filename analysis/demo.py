@@ -45,14 +45,16 @@ class DemoResult:
 
 def _labelled(corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(docs, units) with an ``outlet`` label for every document (its doc_id
-    where the metadata has none) joined onto the units. Units whose text was
-    lost in the scrape are flagged ``analysed = False``: they stay in reply
-    trees but carry no tags."""
+    where the metadata has none) joined onto the units. Units without text
+    (:func:`analysis.countable.has_text`, the rule every table uses) are
+    flagged ``analysed = False``: they stay in reply trees but carry no tags,
+    and the tables count them in ``n_excluded``."""
+    from .countable import has_text
+
     docs = corpus.docs.copy()
     docs["outlet"] = docs["outlet"].fillna(docs["doc_id"]).astype("str")
     units = corpus.units.merge(docs[["doc_id", "outlet"]], on="doc_id", how="left")
-    lost = units["flags"].fillna("").str.contains("text_lost", regex=False)
-    units["analysed"] = ~lost & units["text"].fillna("").str.strip().ne("")
+    units["analysed"] = has_text(units)
     return docs, units
 
 
@@ -164,7 +166,7 @@ def _prevalence(run: _Run, state: dict, n_boot: int, seed: int) -> None:
     from .compare import compare_groups, prevalence
     from .plots import plot_prevalence
 
-    units, result, cats = state["analysed"], state["result"], state["categories"]
+    units, result, cats = state["units"], state["result"], state["categories"]
     prev = run.table("prevalence_by_outlet", prevalence(result.tags, units, by="outlet", roles=ARTICLE,
                                                        categories=cats, n_boot=n_boot, seed=seed))
     state["prev"] = prev
@@ -180,15 +182,15 @@ def _prevalence(run: _Run, state: dict, n_boot: int, seed: int) -> None:
                "tagged with the 'surveillance' codebook. Whiskers: 95% intervals; open markers are "
                "Wilson intervals, used where an outlet has too few documents for a cluster bootstrap "
                f"(here at most {n_docs} document per outlet, so they describe these documents, not "
-               "the outlets). n: units per outlet.")
+               "the outlets). n: units with text per outlet (units without text are left out).")
 
 
 def _article_comments(run: _Run, state: dict, n_boot: int, seed: int) -> None:
     from .plots import plot_article_vs_comments
     from .replies import article_vs_comments
 
-    units, result, cats = state["analysed"], state["result"], state["categories"]
-    if not units["role"].eq("comment").any():
+    units, result, cats = state["units"], state["result"], state["categories"]
+    if not units.loc[units["analysed"], "role"].eq("comment").any():
         state["avc"] = None
         run.skip("article against comments", "the parsed corpus has no comments")
         return
@@ -200,7 +202,8 @@ def _article_comments(run: _Run, state: dict, n_boot: int, seed: int) -> None:
     run.figure(fig, avc, "article_vs_comments",
                "Share of units carrying each frame in the article (title and body) and in its comment "
                "section, for each outlet with comments. Whiskers: 95% intervals (cluster bootstrap "
-               "over comment threads where there are enough, else Wilson).")
+               "over comment threads where there are enough, else Wilson). n: units with text; "
+               "comments whose text was lost in the scrape are left out of every share.")
 
 
 def _replies(run: _Run, state: dict) -> None:
@@ -295,6 +298,14 @@ def _frame_shares(frames: pd.DataFrame, statuses, cats) -> pd.Series:
     return (g["n_present"] / g["n_sentences"]).reindex(cats)
 
 
+def _lost_note(content: pd.DataFrame) -> str:
+    lost = int((~content["analysed"]).sum())
+    if not lost:
+        return ""
+    return (f"; {_n(lost, 'unit')} without text (lost in the scrape or deleted) "
+            f"{'is' if lost == 1 else 'are'} left out of every share and reply edge")
+
+
 def _report(run: _Run, state: dict) -> None:
     docs, units, cats = state["docs"], state["units"], state["categories"]
     content = units[units["role"].isin(CONTENT_ROLES)]
@@ -307,7 +318,8 @@ def _report(run: _Run, state: dict) -> None:
              "## Corpus", "",
              f"{len(docs)} documents from {docs['outlet'].nunique()} outlets; "
              f"{len(content)} content units ("
-             + ", ".join(f"{int((content['role'] == r).sum())} {r}" for r in CONTENT_ROLES) + ").", ""]
+             + ", ".join(f"{int((content['role'] == r).sum())} {r}" for r in CONTENT_ROLES) + ")"
+             + _lost_note(content) + ".", ""]
     counts = units[units["role"].isin(ARTICLE)].groupby("outlet").size()
     lines += ["| outlet | article units |", "| --- | ---: |"]
     lines += [f"| {o} | {n} |" for o, n in counts.items()] + [""]
@@ -346,9 +358,12 @@ def _report(run: _Run, state: dict) -> None:
                 continue
             w = g.pivot(index="category", columns="side", values="share").reindex(cats)
             n = g.groupby("side")["n_units"].max()
+            lost = int(g.groupby("side")["n_excluded"].max().get("comments", 0))
+            lost_note = f", {lost} more without text left out" if lost else ""
             diff = (w["comments"] - w["article"]).sort_values()
             lines.append(
-                f"- **{outlet}** ({n['article']} article units, {n['comments']} comments): the comments "
+                f"- **{outlet}** ({n['article']} article units, {n['comments']} comments with "
+                f"text{lost_note}): the comments "
                 f"carry more {diff.index[-1]} ({_pct(w.at[diff.index[-1], 'comments'])} against "
                 f"{_pct(w.at[diff.index[-1], 'article'])} in the article) and less {diff.index[0]} "
                 f"({_pct(w.at[diff.index[0], 'comments'])} against {_pct(w.at[diff.index[0], 'article'])}).")

@@ -13,6 +13,9 @@ whose categories are those carried by any of its title/body units.
 - :func:`frames_by_depth` and :func:`article_vs_comments`: prevalence tables.
 
 A unit may carry several categories; a unit carrying none counts as ``"none"``.
+A unit without text (lost in a scrape, deleted: :func:`analysis.countable.has_text`)
+carries no category and counts nowhere: not as ``"none"``, not in a denominator,
+not as the parent or the reply of an edge; tables give ``n_excluded``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from ._tables import (
     units_table,
 )
 from .compare import prevalence
+from .countable import has_text
 
 __all__ = ["answered_by", "article_vs_comments", "frames_by_depth", "reply_edges", "transitions"]
 
@@ -66,11 +70,22 @@ def reply_edges(units, *, include_article: bool = False, roles=CONTENT_ROLES) ->
     return edges.sort_values(["doc_id", "unit_id"], kind="stable").reset_index(drop=True)
 
 
+def _without_text(units, roles) -> tuple[pd.Series, int]:
+    """(ids of every unit without text, how many of them have one of ``roles``)."""
+    u = units_table(units, None)
+    lost = u[~has_text(u)]
+    n = len(units_table(lost, roles)) if len(lost) else 0
+    return lost["unit_id"], n
+
+
 def _category_matrix(tags, units, categories, include_article, include_none, roles):
-    """(unit_ids -> row, bool matrix units x categories, category names)."""
+    """(bool matrix units x categories indexed by unit_id, category names,
+    units without text left out). A unit without text gets no row, so no edge
+    reaches it or leaves it."""
     t = tags_table(tags)
     cats = categories_in(t, categories)
-    t = t[t["category"].isin(cats)]
+    lost_ids, n_excluded = _without_text(units, roles)
+    t = t[t["category"].isin(cats) & ~in_values(t["unit_id"], lost_ids)]
     wide = t.pivot_table(index="unit_id", columns="category", values="present", aggfunc="max",
                          fill_value=False).reindex(columns=cats, fill_value=False).astype(bool)
     if include_article:
@@ -82,18 +97,19 @@ def _category_matrix(tags, units, categories, include_article, include_none, rol
     if include_none:
         wide[NONE_CATEGORY] = ~wide[cats].any(axis=1)
         cats = [*cats, NONE_CATEGORY]
-    return wide, cats
+    return wide, cats, n_excluded
 
 
 def _edge_matrices(tags, units, categories, include_article, include_none, roles):
     edges = reply_edges(units, include_article=include_article, roles=roles)
-    wide, cats = _category_matrix(tags, units, categories, include_article, include_none, roles)
+    wide, cats, n_excluded = _category_matrix(tags, units, categories, include_article, include_none,
+                                              roles)
     edges = edges[in_values(edges["parent_id"], wide.index) & in_values(edges["unit_id"], wide.index)]
     if edges.empty:
         raise ThreadframeError("no reply edges between tagged units (are there replies, and tags for them?)")
     parent = wide.loc[edges["parent_id"]].to_numpy(dtype=float)
     child = wide.loc[edges["unit_id"]].to_numpy(dtype=float)
-    return edges, parent, child, cats
+    return edges, parent, child, cats, n_excluded
 
 
 def transitions(
@@ -113,8 +129,11 @@ def transitions(
     (``n_transitions / n_from``), ``base_rate`` (share of all replies carrying
     to_category) and ``lift`` (``share / base_rate``; above 1: replies to
     from_category carry to_category more often than replies in general).
+    ``n_excluded`` counts the units (of ``roles``) left out because they have
+    no text (:func:`analysis.countable.has_text`): no edge reaches or leaves
+    them, so neither a lost comment nor the replies to it are counted.
     """
-    edges, parent, child, cats = _edge_matrices(tags, units, categories, include_article,
+    edges, parent, child, cats, n_excluded = _edge_matrices(tags, units, categories, include_article,
                                                 include_none, roles)
     counts = parent.T @ child
     n_from = parent.sum(axis=0)
@@ -127,6 +146,7 @@ def transitions(
         "from_category": np.repeat(cats, k).astype(object),
         "to_category": np.tile(cats, k).astype(object),
         "n_edges": len(edges),
+        "n_excluded": n_excluded,
         "n_from": np.repeat(n_from, k).astype(int),
         "n_transitions": counts.ravel().astype(int),
         "share": share.ravel(),
@@ -149,9 +169,10 @@ def answered_by(
 
     One row per parent category: ``n_replies`` (replies carrying ``category``),
     ``n_parent`` (of those, whose parent carries parent_category), ``share``,
-    ``base_rate`` (share of all replies' parents carrying it) and ``lift``.
+    ``base_rate`` (share of all replies' parents carrying it), ``lift`` and
+    ``n_excluded`` (units without text left out, as in :func:`transitions`).
     """
-    edges, parent, child, cats = _edge_matrices(tags, units, categories, include_article,
+    edges, parent, child, cats, n_excluded = _edge_matrices(tags, units, categories, include_article,
                                                 include_none, roles)
     if category not in cats:
         raise ThreadframeError(f"category {category!r} is not in the tags table (it has {cats})")
@@ -163,7 +184,7 @@ def answered_by(
         share = n_parent / n_replies if n_replies else np.full(len(cats), np.nan)
         lift = share / base
     return pd.DataFrame({
-        "category": category, "parent_category": cats, "n_replies": n_replies,
+        "category": category, "parent_category": cats, "n_replies": n_replies, "n_excluded": n_excluded,
         "n_parent": n_parent.astype(int), "share": share, "base_rate": base, "lift": lift,
     }).astype({"category": "str", "parent_category": "str"})
 
@@ -180,7 +201,8 @@ def article_vs_comments(tags, units, *, by=("doc_id",), **kwargs) -> pd.DataFram
 
     Adds a ``side`` column (``article`` / ``comments``) and groups by ``by``
     plus side; documents without comments keep only their article rows.
-    Keyword arguments go to :func:`analysis.prevalence`.
+    Keyword arguments go to :func:`analysis.prevalence`; like it, units
+    without text are left out and counted in ``n_excluded``.
     """
     u = units_table(units, kwargs.pop("roles", CONTENT_ROLES))
     require_columns(u, ["role"], "article_vs_comments: units")

@@ -57,6 +57,27 @@ def test_report_numbers_come_from_the_tables(demo, capsys):
     assert "Skipped" not in report
 
 
+def test_figure_data_and_the_api_agree_on_comments_without_text(demo):
+    """The Techdirt comment section has 14 comments, 6 of them with their text
+    lost: the figure's data and the API called on the whole corpus both count
+    the 8 with text and say 6 were left out (issue 11, bug 3)."""
+    import analysis
+    from analysis.replies import article_vs_comments
+
+    corpus = threads.sample_corpus()
+    api = article_vs_comments(analysis.tag(corpus).tags, corpus, by=["outlet"], n_boot=50)
+    fig = pd.read_csv(demo / "article_vs_comments.csv")
+    rows = []
+    for table in (api, fig):
+        tc = table[(table["outlet"] == "Techdirt") & (table["side"] == "comments")]
+        rows.append(tc.set_index("category").loc["economy", ["n_units", "n_excluded", "share"]])
+    assert rows[0]["n_units"] == rows[1]["n_units"] == 8
+    assert rows[0]["n_excluded"] == rows[1]["n_excluded"] == 6
+    assert rows[0]["share"] == pytest.approx(rows[1]["share"])
+    report = (demo / "report.md").read_text()
+    assert "8 comments with text, 6 more without text left out" in report
+
+
 def test_bad_format_is_a_user_error(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--formats", "gif", "--no-progress"]) == 2
     assert "unknown figure format" in capsys.readouterr().err

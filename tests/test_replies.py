@@ -39,7 +39,7 @@ def tree():
         "role": ["title", "body", "body"] + ["comment"] * 6,
         "parent_id": [None, None, None, None, "c1", "c1", "c2", None, "c5"],
         "depth": [0, 0, 0, 1, 2, 2, 3, 1, 2],
-        "text": "",
+        "text": "some words",
     })
     tags = pd.DataFrame([{"unit_id": u, "doc_id": "d1", "category": c, "present": c in cs}
                          for u, cs in CARRIES.items() for c in CATS])
