@@ -245,18 +245,22 @@ def _replies(run: _Run, state: dict) -> None:
 
 def _terms(run: _Run, state: dict) -> None:
     from .plots import plot_distinctive_terms
-    from .terms import distinctive_terms
+    from .terms import Z_THRESHOLD, distinctive_terms
 
     units = state["analysed"]
     terms = distinctive_terms(units, by="outlet", roles=ARTICLE, min_count=2)
     run.table("distinctive_terms", terms)
     state["terms"] = terms
     top = terms[(terms["rank"] <= 6) & (terms["z"] > 0)]
+    a0 = terms.attrs["prior_strength"]
     run.figure(plot_distinctive_terms(terms, k=6), top, "distinctive_terms",
                "Words most distinctive of each outlet's article text against all other outlets: "
                "z-scores of the weighted log-odds ratio with an informative Dirichlet prior "
-               "(Monroe, Colaresi & Quinn 2008); numbers give the word's count in the outlet. "
-               "Words seen fewer than twice in the corpus are left out.")
+               f"(Monroe, Colaresi & Quinn 2008) of strength a0 = {a0:g} (the corpus's token count; "
+               "z depends on it). The dashed line is z = 1.96; pale bars fall below it and are not "
+               "evidence that the word distinguishes the outlet. Numbers give the word's count in "
+               "the outlet. Words seen fewer than twice in the corpus are left out.")
+    state["z_threshold"] = Z_THRESHOLD
 
 
 def _story(run: _Run, state: dict) -> None:
@@ -397,10 +401,15 @@ def _report(run: _Run, state: dict) -> None:
         lines.append("")
 
     lines += ["## Distinctive words by outlet", "", "![](distinctive_terms.png)", ""]
-    terms = state["terms"]
-    for g, d in terms[(terms["rank"] <= 5) & (terms["versus"] == "rest")].groupby("group"):
-        words = ", ".join(f"{r['term']} (z = {r['z']:.1f})" for _, r in d.iterrows() if r["z"] > 0)
-        lines.append(f"- **{g}**: {words or 'none stands out'}")
+    terms, zt = state["terms"], state["z_threshold"]
+    lines += [f"Words with z >= {zt:g} against the other outlets (prior strength a0 = "
+              f"{terms.attrs['prior_strength']:g}; z depends on it; with this many words compared "
+              "some will pass by chance):", ""]
+    rest = terms[terms["versus"] == "rest"]
+    for g in sorted(rest["group"].unique()):
+        d = rest[(rest["group"] == g) & (rest["z"] >= zt) & (rest["rank"] <= 5)]
+        words = ", ".join(f"{r['term']} (z = {r['z']:.2f})" for _, r in d.iterrows())
+        lines.append(f"- **{g}**: {words or f'no word reaches z = {zt:g}'}")
     lines.append("")
 
     lines += [f"## One story across outlets: {STORY_KEYWORD}", ""]

@@ -27,6 +27,7 @@ from ._plot_helpers import (
 from ._tables import require_columns
 from .plot_replies import plot_reply_tree, plot_transitions, tree_layout
 from .style import OKABE_ITO, figure_size, house_style
+from .terms import Z_THRESHOLD
 
 __all__ = [
     "plot_alignment_matrix",
@@ -198,35 +199,61 @@ def plot_alignment_matrix(matrix: pd.DataFrame, *, value: str = "share_kept", ve
 
 # ------------------------------------------------------------------ terms
 def plot_distinctive_terms(terms: pd.DataFrame, *, k: int = 6, versus: str = "rest", groups=None,
-                           ax=None, rc=None):
+                           threshold: float = Z_THRESHOLD, below: str = "mark", ax=None, rc=None):
     """The ``k`` most distinctive terms of each group (largest positive z of
-    :func:`analysis.distinctive_terms`), as bars grouped by group."""
+    :func:`analysis.distinctive_terms`), as bars grouped by group.
+
+    A dashed line marks ``threshold`` (1.96: two-sided 5% for one term, no
+    correction for the many terms looked at). Terms below it are drawn pale
+    (``below="mark"``) or left out (``below="drop"``; a group with none above
+    says so). The x label states the prior strength (``attrs["prior_strength"]``
+    of the table, or its ``prior_strength`` column): z depends on it.
+    """
     require_columns(terms, ["group", "versus", "term", "z"], "plot_distinctive_terms: table")
+    if below not in ("mark", "drop"):
+        raise ThreadframeError(f"below={below!r}: use 'mark' or 'drop'")
     d = terms[(terms["versus"] == versus) & (terms["z"] > 0)]
     if d.empty:
         raise ThreadframeError(f"plot_distinctive_terms: no positive z-scores versus {versus!r}")
     grps = _order(sorted(d["group"].unique()), groups)
-    blocks = [(g, d[d["group"] == g].nlargest(k, "z")) for g in grps]
-    n_rows = sum(len(b) + 1 for _, b in blocks)
+    shown = d[d["z"] >= threshold] if below == "drop" else d
+    blocks = [(g, shown[shown["group"] == g].nlargest(k, "z")) for g in grps]
+    n_rows = sum(max(len(b), 1) + 1 for _, b in blocks)
+    a0 = terms.attrs.get("prior_strength")
+    if a0 is None and "prior_strength" in terms.columns and len(terms):
+        a0 = terms["prior_strength"].iloc[0]
     with house_style(rc):
-        fig, ax = _axes(ax, figure_size("column", 0.14 * n_rows + 0.7))
+        fig, ax = _axes(ax, figure_size("column", 0.14 * n_rows + 0.9))
         y, ticks, labels = 0, [], []
-        zmax = d["z"].max()
+        zmax = max(float(d["z"].max()), threshold)
         for gi, (g, b) in enumerate(blocks):
             color = OKABE_ITO[gi % len(OKABE_ITO)]
             ax.text(0, y, g, fontweight="bold", va="center", ha="left", fontsize=7)
             y += 1
+            if b.empty:
+                ax.text(0, y, f"no term reaches z = {threshold:g}", va="center", ha="left",
+                        fontsize=6, color="#555555", style="italic")
+                y += 1
+                continue
             pos = np.arange(y, y + len(b))
-            ax.barh(pos, b["z"], color=color, height=0.75)
+            strong = (b["z"] >= threshold).to_numpy()
+            ax.barh(pos[strong], b["z"][strong], color=color, height=0.75)
+            ax.barh(pos[~strong], b["z"][~strong], color=color, alpha=0.3, height=0.75)
             for p, (_, r) in zip(pos, b.iterrows(), strict=True):
                 ax.text(r["z"] + zmax * 0.01, p, f"{int(r['count'])}", va="center", fontsize=5.5,
                         color="#555555")
             ticks.extend(pos.tolist())
             labels.extend(b["term"].tolist())
             y += len(b)
+        ax.axvline(threshold, color="#333333", linestyle="--", linewidth=0.7, zorder=0)
         ax.set_yticks(ticks, labels)
         ax.set_ylim(y - 0.4, -0.7)
         ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(f"z-score of log-odds ({'one group vs the rest' if versus == 'rest' else 'vs ' + versus})")
+        what = "one group vs the rest" if versus == "rest" else "vs " + versus
+        ax.set_xlabel(f"z-score of log-odds ({what})")
         ax.set_xlim(0, zmax * 1.12)
+        note = f"dashed: z = {threshold:g}" + ("; pale bars fall below it" if below == "mark" else "")
+        if a0 is not None:
+            note += f"\nprior strength a0 = {float(a0):g} (z depends on it)"
+        ax.set_title(note, fontsize=6, loc="right", color="#333333")
     return fig

@@ -78,6 +78,17 @@ def test_figure_data_and_the_api_agree_on_comments_without_text(demo):
     assert "8 comments with text, 6 more without text left out" in report
 
 
+def test_report_claims_no_distinctive_word_below_the_threshold(demo):
+    report = (demo / "report.md").read_text()
+    section = report.split("## Distinctive words by outlet")[1].split("\n## ")[0]
+    assert "prior strength a0 = " in section
+    zs = [float(z) for z in re.findall(r"z = (-?[\d.]+)\)", section)]
+    assert all(z >= 1.96 for z in zs)
+    assert "no word reaches z = 1.96" in section  # the sample is small: most outlets have none
+    caption = (demo / "distinctive_terms.txt").read_text()
+    assert "1.96" in caption and "a0 = " in caption
+
+
 def test_bad_format_is_a_user_error(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--formats", "gif", "--no-progress"]) == 2
     assert "unknown figure format" in capsys.readouterr().err
