@@ -46,14 +46,27 @@ def _excluded_note(d: pd.DataFrame) -> str:
     return f", {k} without text" if k else ""
 
 
-def _annotated_heatmap(ax, values, text, rows, cols, cmap, norm, label):
+MUTED_CELL = "#D9D9D9"  # a cell too thin to read: grey, whatever its value
+MUTED_TEXT = "#6E6E6E"
+
+
+def _annotated_heatmap(ax, values, text, rows, cols, cmap, norm, label, muted=None):
+    """Heatmap with a text per cell; ``muted`` (bool array) cells are drawn
+    grey with grey text instead of their colour."""
     import matplotlib as mpl
 
     cmap = mpl.colormaps[cmap].with_extremes(bad="#F0F0F0")  # empty cells: light grey
-    im = ax.imshow(values, cmap=cmap, norm=norm, aspect="auto")
+    im = ax.imshow(values if muted is None else np.where(muted, np.nan, values), cmap=cmap, norm=norm,
+                   aspect="auto")
+    if muted is not None and muted.any():
+        grey = mpl.colors.ListedColormap([MUTED_CELL])
+        ax.imshow(np.where(muted, 0.0, np.nan), cmap=grey, vmin=0, vmax=1, aspect="auto")
     for (i, j), s in np.ndenumerate(text):
         if s:
             v = values[i, j]
+            if muted is not None and muted[i, j]:
+                ax.text(j, i, s, ha="center", va="center", fontsize=5.5, color=MUTED_TEXT)
+                continue
             rgba = im.cmap(im.norm(v)) if np.isfinite(v) else (1, 1, 1, 1)
             lum = 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
             ax.text(j, i, s, ha="center", va="center", fontsize=5.5,

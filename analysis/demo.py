@@ -220,9 +220,11 @@ def _replies(run: _Run, state: dict) -> None:
     state["transitions"] = tr
     run.figure(plot_transitions(tr), tr, "transitions",
                "Reply transitions: of the replies to a unit carrying the row's frame (the article "
-               "counts as the parent of top-level comments), the share carrying the column's frame; "
-               "cells give the count of such replies out of all replies to that frame. A unit may "
-               "carry several frames; 'none' marks units with no frame.")
+               "counts as the parent of top-level comments, carrying the frames at least half its "
+               "paragraphs carry), the share carrying the column's frame; cells give the count of "
+               "such replies out of all replies to that frame. Grey rows rest on fewer than "
+               f"{tr.attrs['min_replies']} replies and are not findings. A unit may carry several "
+               "frames; 'none' marks units with no frame; comments without text are left out.")
     ans = run.table("whataboutism_answers", answered_by(result.tags, units, "whataboutism",
                                                         categories=cats))
     state["answers"] = ans
@@ -380,16 +382,26 @@ def _report(run: _Run, state: dict) -> None:
     else:
         lines += ["![](reply_tree.png)", "", "![](transitions.png)", ""]
         n_edges = int(tr["n_edges"].iloc[0])
-        strong = tr[(tr["n_transitions"] >= 2) & (tr["lift"] > 1)].sort_values(
+        min_r = int(tr.attrs["min_replies"])
+        readable = tr[tr["enough_replies"]]
+        strong = readable[(readable["n_transitions"] >= 2) & (readable["lift"] > 1)].sort_values(
             ["lift", "n_transitions"], ascending=False).head(3)
         lines.append(f"{_n(n_edges, 'reply edge')} between units with text (the article counts as the "
-                     "parent of top-level comments; comments whose text was lost are left out).")
+                     "parent of top-level comments, carrying the frames at least half its paragraphs "
+                     f"carry; {_n(int(tr['n_excluded'].iloc[0]), 'unit')} without text left out).")
+        if readable.empty:
+            lines.append(f"- No frame has {min_r} or more replies, so no transition is reported as a "
+                         "finding; the figure (greyed) and `tables/transitions.csv` describe these "
+                         "replies only.")
         for _, r in strong.iterrows():
             lines.append(f"- Replies to {r['from_category']} carry {r['to_category']} "
                          f"{r['n_transitions']}/{r['n_from']} times ({_pct(r['share'])}; base rate "
                          f"{_pct(r['base_rate'])}, lift {r['lift']:.1f}).")
         n_w = int(ans["n_replies"].iloc[0]) if ans is not None and len(ans) else 0
-        if ans is not None and n_w:
+        if ans is not None and n_w and not bool(ans["enough_replies"].iloc[0]):
+            lines.append(f"- {_n(n_w, 'comment')} tagged as whataboutism: too few (under {min_r}) to "
+                         "say what whataboutism answers (counts in `tables/whataboutism_answers.csv`).")
+        elif ans is not None and n_w:
             top = ans[ans["n_parent"] > 0].sort_values(["n_parent", "parent_category"],
                                                        ascending=[False, True])
             answered = ", ".join(f"{r['parent_category']} {r['n_parent']}/{n_w}" for _, r in top.iterrows())

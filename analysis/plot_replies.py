@@ -16,6 +16,7 @@ from threads.errors import ThreadframeError
 from ._plot_helpers import _annotated_heatmap, _axes, _order
 from ._tables import NONE_CATEGORY, require_columns, tags_table, units_table
 from .countable import has_text
+from .replies import MIN_REPLIES
 from .style import NONE_COLOR, category_colors, figure_size, house_style
 
 __all__ = ["plot_reply_tree", "plot_transitions", "tree_layout"]
@@ -171,11 +172,17 @@ def plot_reply_tree(
     return fig
 
 
-def plot_transitions(trans: pd.DataFrame, *, value: str = "share", categories=None, ax=None, rc=None):
+def plot_transitions(trans: pd.DataFrame, *, value: str = "share", categories=None,
+                     min_replies: int | None = None, ax=None, rc=None):
     """Heatmap of reply transitions (rows: the parent's category, columns: the
     reply's). ``value="share"`` colours by the conditional share,
     ``"lift"`` by the lift over the base rate (log scale, centred on 1).
-    Cells show the share and ``n_transitions/n_from``."""
+    Cells show the share and ``n_transitions/n_from``.
+
+    Rows resting on fewer than ``min_replies`` replies are greyed (their
+    counts still shown): too few to read as a finding. None takes the
+    table's own rule (its ``enough_replies`` column, as :func:`analysis.transitions`
+    set it with its ``min_replies``, default 10)."""
     require_columns(trans, ["from_category", "to_category", "share", "lift", "n_transitions", "n_from"],
                     "plot_transitions: table")
     if value not in ("share", "lift"):
@@ -188,6 +195,13 @@ def plot_transitions(trans: pd.DataFrame, *, value: str = "share", categories=No
         return wide.reindex(index=rows, columns=cats).to_numpy(dtype=float)
 
     grid, n_t, n_f, share = cells(value), cells("n_transitions"), cells("n_from"), cells("share")
+    if min_replies is None and "enough_replies" in trans.columns:
+        muted = ~trans.pivot(index="from_category", columns="to_category", values="enough_replies"
+                             ).reindex(index=rows, columns=cats).fillna(False).to_numpy(dtype=bool)
+        min_replies = trans.attrs.get("min_replies")
+    else:
+        min_replies = MIN_REPLIES if min_replies is None else min_replies
+        muted = ~(n_f >= min_replies)
     text = np.empty(grid.shape, dtype=object)
     for (i, j), nf in np.ndenumerate(n_f):
         text[i, j] = "" if not nf > 0 else f"{share[i, j]:.0%}\n{int(n_t[i, j])}/{int(nf)}"
@@ -204,7 +218,11 @@ def plot_transitions(trans: pd.DataFrame, *, value: str = "share", categories=No
             norm = mcolors.LogNorm(2**-span, 2**span)
             cmap, label = "PuOr_r", "lift over base rate"
             vals = np.where(vals > 0, vals, np.nan)
-        _annotated_heatmap(ax, vals, text, rows, cats, cmap, norm, label)
+        _annotated_heatmap(ax, vals, text, rows, cats, cmap, norm, label, muted=muted)
+        if muted.any():
+            what = f"fewer than {min_replies} replies" if min_replies else "too few replies"
+            ax.set_title(f"grey: {what} to the row's frame (not a finding)", fontsize=6, loc="right",
+                         color="#333333")
         ax.set_ylabel("comment or article replied to")
         ax.set_xlabel("reply")
     return fig

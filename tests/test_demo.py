@@ -89,6 +89,17 @@ def test_report_claims_no_distinctive_word_below_the_threshold(demo):
     assert "1.96" in caption and "a0 = " in caption
 
 
+def test_report_takes_no_finding_from_thin_transition_cells(demo):
+    report = (demo / "report.md").read_text()
+    tr = pd.read_csv(demo / "tables" / "transitions.csv")
+    assert not tr["enough_replies"].any()  # five reply edges in the sample
+    section = report.split("## Reply trees")[1].split("\n## ")[0]
+    assert "- Replies to" not in section
+    assert "no transition is reported as a finding" in section
+    assert "too few (under 10) to say what whataboutism answers" in section
+    assert "fewer than 10" in (demo / "transitions.txt").read_text()
+
+
 def test_bad_format_is_a_user_error(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--formats", "gif", "--no-progress"]) == 2
     assert "unknown figure format" in capsys.readouterr().err

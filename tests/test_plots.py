@@ -177,3 +177,21 @@ def test_distinctive_terms_figure_shows_the_threshold_and_the_prior():
     assert plots.plot_distinctive_terms(weak).axes[0].get_xlim()[1] > 1.96
     with pytest.raises(ThreadframeError, match="below="):
         plots.plot_distinctive_terms(terms, below="hide")
+
+
+def test_transition_cells_on_too_few_replies_are_greyed():
+    from analysis._plot_helpers import MUTED_TEXT
+
+    units = pd.DataFrame({"unit_id": [f"c{i}" for i in range(14)], "doc_id": "d", "role": "comment",
+                          "parent_id": [None] + ["c0"] * 11 + [None, "c12"], "text": "words"})
+    carries = {"c0": "security", "c12": "rights"}  # c0 has 11 replies, c12 one
+    tags = pd.DataFrame([{"unit_id": u, "category": c, "present": carries.get(u) == c}
+                         for u in units["unit_id"] for c in ("security", "rights")])
+    tr = transitions(tags, units)
+    ax = plots.plot_transitions(tr).axes[0]
+    muted = [t.get_text() for t in ax.texts if t.get_color() == MUTED_TEXT]
+    assert sorted(muted) == ["0%\n0/1", "0%\n0/1", "100%\n1/1"]  # the rights row: one reply
+    assert "fewer than 10 replies" in ax.get_title(loc="right")
+    none = plots.plot_transitions(tr, min_replies=1).axes[0]
+    assert not [t for t in none.texts if t.get_color() == MUTED_TEXT]
+    assert none.get_title(loc="right") == ""
