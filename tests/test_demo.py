@@ -103,3 +103,15 @@ def test_report_takes_no_finding_from_thin_transition_cells(demo):
 def test_bad_format_is_a_user_error(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--formats", "gif", "--no-progress"]) == 2
     assert "unknown figure format" in capsys.readouterr().err
+
+
+def test_one_article_per_outlet_gets_no_test_between_outlets(demo):
+    """Each outlet has one article: the report may describe them, not test them
+    (it said "1 of 6 frames differ between outlets")."""
+    report = (demo / "report.md").read_text()
+    tests = pd.read_csv(demo / "tables" / "outlet_tests.csv")
+    assert tests["descriptive"].all() and tests["p_value"].isna().all()
+    assert "differ between outlets" not in report
+    assert "No test of differences between outlets: an outlet contributes one document" in report
+    section = report.split("## Frames in the article text")[1].split("\n## ")[0]
+    assert " p = " not in section and " p < " not in section
