@@ -164,7 +164,8 @@ def plot_article_vs_comments(
         _row_rules(ax, len(cats))
         _share_axis(ax)
         ax.set_xlabel("share of units")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+        longest = max(len(lbl) for lbl in ax.get_legend_handles_labels()[1])
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2 if longest <= 24 else 1)
     return fig
 
 
