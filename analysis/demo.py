@@ -20,13 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from threads.schema import CONTENT_ROLES
+from .demo_report import ARTICLE, STORY_KEYWORD, write_report
 
 __all__ = ["DemoResult", "run_demo"]
-
-ARTICLE = ("title", "body")
-#: The event the sample corpus reports several times over.
-STORY_KEYWORD = "Lianyungang"
 
 
 @dataclass
@@ -45,30 +41,17 @@ class DemoResult:
 
 def _labelled(corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(docs, units) with an ``outlet`` label for every document (its doc_id
-    where the metadata has none) joined onto the units. Units whose text was
-    lost in the scrape are flagged ``analysed = False``: they stay in reply
-    trees but carry no tags."""
+    where the metadata has none) joined onto the units. Units without text
+    (:func:`analysis.countable.has_text`, the rule every table uses) are
+    flagged ``analysed = False``: they stay in reply trees but carry no tags,
+    and the tables count them in ``n_excluded``."""
+    from .countable import has_text
+
     docs = corpus.docs.copy()
     docs["outlet"] = docs["outlet"].fillna(docs["doc_id"]).astype("str")
     units = corpus.units.merge(docs[["doc_id", "outlet"]], on="doc_id", how="left")
-    lost = units["flags"].fillna("").str.contains("text_lost", regex=False)
-    units["analysed"] = ~lost & units["text"].fillna("").str.strip().ne("")
+    units["analysed"] = has_text(units)
     return docs, units
-
-
-def _pct(x: float) -> str:
-    return "n/a" if pd.isna(x) else f"{100 * x:.0f}%"
-
-
-def _p(x: float) -> str:
-    """'= 0.123' or '< 0.001', to follow 'p'."""
-    if pd.isna(x):
-        return "= n/a"
-    return "< 0.001" if x < 0.001 else f"= {x:.3f}"
-
-
-def _n(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class _Run:
@@ -126,7 +109,7 @@ def run_demo(out: str | os.PathLike = "figures", *, progress: bool = True, n_boo
         ("reply trees", lambda: _replies(run, state)),
         ("distinctive terms", lambda: _terms(run, state)),
         ("one story across outlets", lambda: _story(run, state)),
-        ("write the report", lambda: _report(run, state)),
+        ("write the report", lambda: write_report(run, state)),
     ]
     from tqdm.auto import tqdm
 
@@ -164,7 +147,7 @@ def _prevalence(run: _Run, state: dict, n_boot: int, seed: int) -> None:
     from .compare import compare_groups, prevalence
     from .plots import plot_prevalence
 
-    units, result, cats = state["analysed"], state["result"], state["categories"]
+    units, result, cats = state["units"], state["result"], state["categories"]
     prev = run.table("prevalence_by_outlet", prevalence(result.tags, units, by="outlet", roles=ARTICLE,
                                                        categories=cats, n_boot=n_boot, seed=seed))
     state["prev"] = prev
@@ -180,15 +163,15 @@ def _prevalence(run: _Run, state: dict, n_boot: int, seed: int) -> None:
                "tagged with the 'surveillance' codebook. Whiskers: 95% intervals; open markers are "
                "Wilson intervals, used where an outlet has too few documents for a cluster bootstrap "
                f"(here at most {n_docs} document per outlet, so they describe these documents, not "
-               "the outlets). n: units per outlet.")
+               "the outlets). n: units with text per outlet (units without text are left out).")
 
 
 def _article_comments(run: _Run, state: dict, n_boot: int, seed: int) -> None:
     from .plots import plot_article_vs_comments
     from .replies import article_vs_comments
 
-    units, result, cats = state["analysed"], state["result"], state["categories"]
-    if not units["role"].eq("comment").any():
+    units, result, cats = state["units"], state["result"], state["categories"]
+    if not units.loc[units["analysed"], "role"].eq("comment").any():
         state["avc"] = None
         run.skip("article against comments", "the parsed corpus has no comments")
         return
@@ -200,7 +183,8 @@ def _article_comments(run: _Run, state: dict, n_boot: int, seed: int) -> None:
     run.figure(fig, avc, "article_vs_comments",
                "Share of units carrying each frame in the article (title and body) and in its comment "
                "section, for each outlet with comments. Whiskers: 95% intervals (cluster bootstrap "
-               "over comment threads where there are enough, else Wilson).")
+               "over comment threads where there are enough, else Wilson). n: units with text; "
+               "comments whose text was lost in the scrape are left out of every share.")
 
 
 def _replies(run: _Run, state: dict) -> None:
@@ -217,9 +201,11 @@ def _replies(run: _Run, state: dict) -> None:
     state["transitions"] = tr
     run.figure(plot_transitions(tr), tr, "transitions",
                "Reply transitions: of the replies to a unit carrying the row's frame (the article "
-               "counts as the parent of top-level comments), the share carrying the column's frame; "
-               "cells give the count of such replies out of all replies to that frame. A unit may "
-               "carry several frames; 'none' marks units with no frame.")
+               "counts as the parent of top-level comments, carrying the frames at least half its "
+               "paragraphs carry), the share carrying the column's frame; cells give the count of "
+               "such replies out of all replies to that frame. Grey rows rest on fewer than "
+               f"{tr.attrs['min_replies']} replies and are not findings. A unit may carry several "
+               "frames; 'none' marks units with no frame; comments without text are left out.")
     ans = run.table("whataboutism_answers", answered_by(result.tags, units, "whataboutism",
                                                         categories=cats))
     state["answers"] = ans
@@ -242,18 +228,22 @@ def _replies(run: _Run, state: dict) -> None:
 
 def _terms(run: _Run, state: dict) -> None:
     from .plots import plot_distinctive_terms
-    from .terms import distinctive_terms
+    from .terms import Z_THRESHOLD, distinctive_terms
 
     units = state["analysed"]
     terms = distinctive_terms(units, by="outlet", roles=ARTICLE, min_count=2)
     run.table("distinctive_terms", terms)
     state["terms"] = terms
     top = terms[(terms["rank"] <= 6) & (terms["z"] > 0)]
+    a0 = terms.attrs["prior_strength"]
     run.figure(plot_distinctive_terms(terms, k=6), top, "distinctive_terms",
                "Words most distinctive of each outlet's article text against all other outlets: "
                "z-scores of the weighted log-odds ratio with an informative Dirichlet prior "
-               "(Monroe, Colaresi & Quinn 2008); numbers give the word's count in the outlet. "
-               "Words seen fewer than twice in the corpus are left out.")
+               f"(Monroe, Colaresi & Quinn 2008) of strength a0 = {a0:g} (the corpus's token count; "
+               "z depends on it). The dashed line is z = 1.96; pale bars fall below it and are not "
+               "evidence that the word distinguishes the outlet. Numbers give the word's count in "
+               "the outlet. Words seen fewer than twice in the corpus are left out.")
+    state["z_threshold"] = Z_THRESHOLD
 
 
 def _story(run: _Run, state: dict) -> None:
@@ -285,154 +275,3 @@ def _story(run: _Run, state: dict) -> None:
                "(row) carries, shared near-identically or paraphrased; in brackets the near-identical "
                "share alone. Sentences matched by TF-IDF character n-gram cosine similarity and a "
                "one-to-one (Hungarian) assignment; >= 0.8 shared, >= 0.25 paraphrased.")
-
-
-# ---------------------------------------------------------------------- report
-def _frame_shares(frames: pd.DataFrame, statuses, cats) -> pd.Series:
-    """Share of sentences carrying each category among rows of the given statuses."""
-    g = frames[frames["status"].isin(statuses)].groupby("category")[["n_present", "n_sentences"]].sum()
-    g = g[g["n_sentences"] > 0]
-    return (g["n_present"] / g["n_sentences"]).reindex(cats)
-
-
-def _report(run: _Run, state: dict) -> None:
-    docs, units, cats = state["docs"], state["units"], state["categories"]
-    content = units[units["role"].isin(CONTENT_ROLES)]
-    lines = ["# threadframe demo: the sample corpus", "",
-             "Generated by `threadframe demo`; every number below is read from the CSV tables in "
-             "`tables/`. Frames and stance come from the dictionary tagger with the "
-             f"`{state['result'].codebook.name}` codebook (v{state['result'].codebook.version}), "
-             "which is not validated against human coding here: read the numbers as a "
-             "demonstration of the method, not as findings about the outlets.", "",
-             "## Corpus", "",
-             f"{len(docs)} documents from {docs['outlet'].nunique()} outlets; "
-             f"{len(content)} content units ("
-             + ", ".join(f"{int((content['role'] == r).sum())} {r}" for r in CONTENT_ROLES) + ").", ""]
-    counts = units[units["role"].isin(ARTICLE)].groupby("outlet").size()
-    lines += ["| outlet | article units |", "| --- | ---: |"]
-    lines += [f"| {o} | {n} |" for o, n in counts.items()] + [""]
-
-    prev, tests = state["prev"], state["tests"]
-    lines += ["## Frames in the article text, by outlet", "", "![](prevalence_by_outlet.png)", ""]
-    for cat in cats:
-        p = prev[prev["category"] == cat].sort_values(["share", "outlet"], ascending=[False, True])
-        if p["n_present"].sum() == 0:
-            lines.append(f"- **{cat}**: no article unit carries it.")
-            continue
-        hi, lo = p.iloc[0], p.iloc[-1]
-        t = tests[tests["category"] == cat]
-        test = ""
-        if len(t):
-            t = t.iloc[0]
-            test = (f"; difference between outlets: {t['test']} p {_p(t['p_value'])} "
-                    f"(Holm-adjusted p {_p(t['p_holm'])}), Cramér's V = {t['cramers_v']:.2f}")
-        lines.append(
-            f"- **{cat}**: most in {hi['outlet']} ({hi['n_present']}/{hi['n_units']} units, "
-            f"{_pct(hi['share'])}, 95% CI {_pct(hi['ci_low'])}–{_pct(hi['ci_high'])}), least in "
-            f"{lo['outlet']} ({lo['n_present']}/{lo['n_units']}, {_pct(lo['share'])}){test}.")
-    n_sig = int((tests["p_holm"] < 0.05).sum()) if len(tests) else 0
-    lines += ["", f"{n_sig} of {len(tests)} frames differ between outlets at the 5% level after Holm "
-              "correction. Each outlet contributes one document, so the intervals describe these "
-              "documents' paragraphs (Wilson), not the outlets.", ""]
-
-    lines += ["## Article against comments", ""]
-    avc = state.get("avc")
-    if avc is None:
-        lines += [f"*Skipped: {run.result.skipped.get('article against comments', '')}*", ""]
-    else:
-        lines += ["![](article_vs_comments.png)", ""]
-        for outlet, g in avc.groupby("outlet"):
-            if g["side"].nunique() < 2:
-                continue
-            w = g.pivot(index="category", columns="side", values="share").reindex(cats)
-            n = g.groupby("side")["n_units"].max()
-            diff = (w["comments"] - w["article"]).sort_values()
-            lines.append(
-                f"- **{outlet}** ({n['article']} article units, {n['comments']} comments): the comments "
-                f"carry more {diff.index[-1]} ({_pct(w.at[diff.index[-1], 'comments'])} against "
-                f"{_pct(w.at[diff.index[-1], 'article'])} in the article) and less {diff.index[0]} "
-                f"({_pct(w.at[diff.index[0], 'comments'])} against {_pct(w.at[diff.index[0], 'article'])}).")
-        lines.append("")
-
-    lines += ["## Reply trees", ""]
-    tr, ans = state.get("transitions"), state.get("answers")
-    if tr is None:
-        lines += [f"*Skipped: {run.result.skipped.get('reply trees', '')}*", ""]
-    else:
-        lines += ["![](reply_tree.png)", "", "![](transitions.png)", ""]
-        n_edges = int(tr["n_edges"].iloc[0])
-        strong = tr[(tr["n_transitions"] >= 2) & (tr["lift"] > 1)].sort_values(
-            ["lift", "n_transitions"], ascending=False).head(3)
-        lines.append(f"{_n(n_edges, 'reply edge')} between units with text (the article counts as the "
-                     "parent of top-level comments; comments whose text was lost are left out).")
-        for _, r in strong.iterrows():
-            lines.append(f"- Replies to {r['from_category']} carry {r['to_category']} "
-                         f"{r['n_transitions']}/{r['n_from']} times ({_pct(r['share'])}; base rate "
-                         f"{_pct(r['base_rate'])}, lift {r['lift']:.1f}).")
-        n_w = int(ans["n_replies"].iloc[0]) if ans is not None and len(ans) else 0
-        if ans is not None and n_w:
-            top = ans[ans["n_parent"] > 0].sort_values(["n_parent", "parent_category"],
-                                                       ascending=[False, True])
-            answered = ", ".join(f"{r['parent_category']} {r['n_parent']}/{n_w}" for _, r in top.iterrows())
-            lines.append(f"- {_n(n_w, 'comment')} tagged as whataboutism; what "
-                         f"{'it answers' if n_w == 1 else 'they answer'} "
-                         f"(a parent may carry several frames): {answered}.")
-        else:
-            lines.append("- No comment is tagged as whataboutism.")
-        lines.append("")
-
-    lines += ["## Distinctive words by outlet", "", "![](distinctive_terms.png)", ""]
-    terms = state["terms"]
-    for g, d in terms[(terms["rank"] <= 5) & (terms["versus"] == "rest")].groupby("group"):
-        words = ", ".join(f"{r['term']} (z = {r['z']:.1f})" for _, r in d.iterrows() if r["z"] > 0)
-        lines.append(f"- **{g}**: {words or 'none stands out'}")
-    lines.append("")
-
-    lines += [f"## One story across outlets: {STORY_KEYWORD}", ""]
-    story = state.get("story")
-    if story is None:
-        lines += [f"*Skipped: {run.result.skipped.get('one story across outlets', '')}*", ""]
-    else:
-        lines += ["![](story_alignment.png)", ""]
-        m = story["matrix"]
-        sizes = ", ".join(f"{o} {n}" for o, n in story["n_sentences"].items())
-        lines.append(f"{len(story['docs'])} versions (sentences: {sizes}).")
-        best = m.sort_values(["share_shared", "version"], ascending=[False, True]).iloc[0]
-        lines.append(f"- Closest copy: {best['version']} reproduces {_pct(best['share_shared'])} of "
-                     f"{best['reference']}'s sentences near-identically ({_pct(best['share_kept'])} "
-                     "with paraphrases).")
-        fr = story["frames"]
-        kept_mean = m.groupby("version")["share_kept"].mean()
-        lines += ["", "Selection and salience: for each version, the frame most over-represented in "
-                  "the material it adds (its sentences another version lacks) and in the material it "
-                  "leaves out (other versions' sentences it lacks), each against the sentences it "
-                  "shares; counted over all pairs of versions.", "",
-                  "| version | sentences | keeps of the others (mean) | adds most | leaves out most |",
-                  "| --- | ---: | ---: | --- | --- |"]
-        for version, g in fr.groupby("version"):
-            kept = _frame_shares(g, ("shared", "paraphrased"), cats)
-            cells = []
-            for status in ("added", "omitted"):
-                other = _frame_shares(g, (status,), cats)
-                diff = (other - kept).dropna()
-                if diff.empty or diff.max() <= 0:
-                    cells.append("no frame more than in what it shares")
-                    continue
-                c = str(diff.idxmax())
-                cells.append(f"{c} ({_pct(other[c])} against {_pct(kept[c])})")
-            lines.append(f"| {version} | {story['n_sentences'][version]} | "
-                         f"{_pct(kept_mean[version])} | {cells[0]} | {cells[1]} |")
-        lines += ["", f"The version that carries least of the others: {kept_mean.idxmin()} "
-                  f"({_pct(kept_mean.min())} on average); most: {kept_mean.idxmax()} "
-                  f"({_pct(kept_mean.max())}). One-to-one matching counts a summary's condensed "
-                  "sentences once, so a summary's shares are lower bounds."]
-        lines.append("")
-    if run.result.skipped:
-        lines += ["## Skipped steps", ""] + [f"- {k}: {v}" for k, v in run.result.skipped.items()] + [""]
-    kinds = ", ".join(f.upper() for f in run.formats)
-    lines += ["## Files", "", f"Each figure comes as {kinds} with the CSV of the data it "
-              "plots and its caption (`.txt`) beside it; the tables are in `tables/`.", ""]
-    path = run.out / "report.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    run.result.files.append(path)
-

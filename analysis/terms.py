@@ -29,7 +29,11 @@ from threads.schema import CONTENT_ROLES
 from ._tables import as_list, require_columns, units_table
 from .languages import stopwords
 
-__all__ = ["distinctive_terms", "load_stopwords", "tokenize"]
+__all__ = ["Z_THRESHOLD", "distinctive_terms", "load_stopwords", "tokenize"]
+
+#: |z| at or above this is two-sided 5% for one term (no correction for the
+#: many terms compared); figures draw it and the demo reports only terms above.
+Z_THRESHOLD = 1.96
 
 #: Words: letters, with inner apostrophes or hyphens ("don't", "state-first").
 TOKEN_PATTERN = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*"
@@ -89,6 +93,9 @@ def distinctive_terms(
     prior_strength : ``a0``, the total pseudo-count of the prior, spread over
         terms in proportion to their frequency in the whole corpus. None (the
         default) uses the corpus size, i.e. ``a_w`` is the corpus count of w.
+        z depends on it (a stronger prior shrinks every delta towards 0), so
+        report it: the table carries it in ``attrs["prior_strength"]`` and in
+        the ``prior_strength`` column.
     min_count : leave out terms seen fewer times in the whole corpus.
     stopwords, min_length : passed to :func:`tokenize`.
 
@@ -96,8 +103,12 @@ def distinctive_terms(
     -------
     One row per group, comparison and term: ``group``, ``versus`` ("rest" or a
     group), ``term``, ``count``, ``count_versus``, ``n_tokens``,
-    ``n_tokens_versus``, ``prior``, ``delta``, ``variance``, ``z``, ``rank``
-    (1 = most distinctive of ``group`` by z). Positive z: used more by ``group``.
+    ``n_tokens_versus``, ``prior`` (``a_w``), ``prior_strength`` (``a0``),
+    ``delta``, ``variance``, ``z``, ``rank`` (1 = most distinctive of
+    ``group`` by z). Positive z: used more by ``group``. |z| below
+    :data:`Z_THRESHOLD` (1.96) is not evidence that the term distinguishes the
+    group; even above it, the many terms compared make some false positives
+    likely.
     """
     if mode not in ("one_vs_rest", "pairwise"):
         raise ThreadframeError(f"mode={mode!r}: use 'one_vs_rest' or 'pairwise'")
@@ -150,7 +161,7 @@ def distinctive_terms(
             frames.append(pd.DataFrame({
                 "group": g, "versus": versus, "term": vocab, "count": counts[i].astype(int),
                 "count_versus": np.asarray(y_j).astype(int), "n_tokens": int(n_group[i]),
-                "n_tokens_versus": int(n_j), "prior": a_w, "delta": delta, "variance": var, "z": z,
+                "n_tokens_versus": int(n_j), "prior": a_w, "prior_strength": a0, "delta": delta, "variance": var, "z": z,
             }))
     out = pd.concat(frames, ignore_index=True)
     out = out.sort_values(["group", "versus", "z", "term"], ascending=[True, True, False, True],
@@ -158,4 +169,5 @@ def distinctive_terms(
     out["rank"] = out.groupby(["group", "versus"]).cumcount() + 1
     for name in ("group", "versus", "term"):
         out[name] = out[name].astype("str")
+    out.attrs["prior_strength"] = a0
     return out
