@@ -27,7 +27,7 @@ from threads.errors import ThreadframeError
 from threads.schema import CONTENT_ROLES
 
 from ._tables import as_list, require_columns, units_table
-from .languages import stopwords
+from .languages import STOPWORD_LANGUAGES, document_languages, stopwords
 
 __all__ = ["Z_THRESHOLD", "distinctive_terms", "load_stopwords", "tokenize"]
 
@@ -71,6 +71,18 @@ def _log_odds(y_i, n_i, y_j, n_j, a_w, a0):
     return delta, var, delta / np.sqrt(var)
 
 
+def _stopword_languages(data, u: pd.DataFrame) -> list[str]:
+    """Per row of ``u``, the language whose shipped stop words apply (English where none ships)."""
+    if hasattr(data, "docs") and hasattr(data, "units"):
+        langs = document_languages(data).set_index("doc_id")["language"]
+        row = u["doc_id"].astype("str").map(langs)
+    elif "language" in u.columns:
+        row = u["language"]
+    else:
+        return ["en"] * len(u)
+    return [lang if isinstance(lang, str) and lang in STOPWORD_LANGUAGES else "en" for lang in row]
+
+
 def distinctive_terms(
     units,
     by="outlet",
@@ -97,7 +109,11 @@ def distinctive_terms(
         report it: the table carries it in ``attrs["prior_strength"]`` and in
         the ``prior_strength`` column.
     min_count : leave out terms seen fewer times in the whole corpus.
-    stopwords, min_length : passed to :func:`tokenize`.
+    stopwords : None (default) for the shipped list of each document's
+        language (English, German, French; English where none ships; the
+        language as stated in the data or detected, see
+        :func:`analysis.languages.document_languages`), or your own words.
+    min_length : passed to :func:`tokenize`.
 
     Returns
     -------
@@ -129,8 +145,12 @@ def distinctive_terms(
     # group totals are needed
     gi = np.searchsorted(groups, labels.to_numpy(dtype=object))
     per_group: list[Counter[str]] = [Counter() for _ in groups]
-    stop = load_stopwords() if stopwords is None else frozenset(stopwords)
-    for text, g in zip(u["text"].fillna("").astype("str").to_numpy(dtype=object), gi, strict=True):
+    stop_langs = _stopword_languages(units, u) if stopwords is None else None
+    given = frozenset() if stopwords is None else frozenset(stopwords)
+    texts = u["text"].fillna("").astype("str").to_numpy(dtype=object)
+    row_langs = stop_langs if stop_langs is not None else [None] * len(texts)
+    for text, g, lang in zip(texts, gi, row_langs, strict=True):
+        stop = given if lang is None else load_stopwords(lang)
         per_group[g].update(tokenize(text, stopwords=stop, min_length=min_length))
     vocab = np.array(sorted(set().union(*per_group)), dtype=object)
     where = {w: i for i, w in enumerate(vocab)}

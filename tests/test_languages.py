@@ -93,3 +93,16 @@ def test_german_and_french_stop_words_ship_with_the_package():
     assert tokenize("Die Überwachung und der Staat", stopwords=stopwords("de")) == ["überwachung", "staat"]
     with pytest.raises(ThreadframeError, match="no stop-word list for language 'xx'"):
         stopwords("xx")
+
+
+def test_distinctive_terms_drop_german_function_words_for_german_documents():
+    from analysis.terms import distinctive_terms
+
+    corpus = _corpus([("a", "1", GERMAN), ("a", "2", GERMAN), ("b", "3", ENGLISH), ("b", "4", ENGLISH)])
+    corpus = threads.Corpus(docs=corpus.docs.assign(outlet=["Zeitung", "Paper"]), units=corpus.units)
+    terms = set(distinctive_terms(corpus, by="outlet")["term"])
+    assert {"vorratsdatenspeicherung", "grundrechte"} <= terms
+    assert not {"die", "und", "aller", "the", "of"} & terms
+    # Without a language (a bare table), English stop words only: German function words stay.
+    table = corpus.units.merge(corpus.docs[["doc_id", "outlet"]], on="doc_id")
+    assert "und" in set(distinctive_terms(table, by="outlet")["term"])
