@@ -44,8 +44,30 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.05
 
 
+#: What stands in for bytes that are not valid text (invalid UTF-8, stray NULs, lone surrogates).
+REPLACEMENT = "\ufffd"
+
+
+def _utf8_counts(data: bytes, repaired: str) -> tuple[int, int]:
+    """(invalid byte sequences, valid multi-byte characters) of ``data`` read as UTF-8.
+
+    ``repaired`` is ``data`` decoded with ``errors="replace"`` (one U+FFFD per
+    invalid sequence); U+FFFD characters the bytes themselves spell out are
+    neither bad nor counted as evidence of UTF-8.
+    """
+    replacements = repaired.count(REPLACEMENT)
+    bad = replacements - data.count(REPLACEMENT.encode())
+    non_ascii = len(repaired) - len(repaired.encode("ascii", errors="ignore"))
+    return bad, non_ascii - replacements
+
+
 def decode_text(data: bytes, source: str | os.PathLike | None = None) -> str:
-    """Decode bytes as UTF-8 (BOM allowed); fall back to cp1252/latin-1 with a warning.
+    """Decode bytes as UTF-8 (BOM allowed); repair or fall back to cp1252/latin-1 with a warning.
+
+    Bytes that are not valid UTF-8 are replaced with U+FFFD when valid
+    multi-byte UTF-8 characters outnumber the invalid sequences (a UTF-8 file
+    with a few broken bytes); otherwise the file is a legacy one and is
+    decoded as cp1252 (else latin-1).
 
     Binary content raises :class:`InputError`; the text is returned exactly as
     decoded (newlines are not normalised, so character offsets match).
@@ -64,6 +86,16 @@ def decode_text(data: bytes, source: str | os.PathLike | None = None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         pos = exc.start
+    repaired = data.decode("utf-8-sig", errors="replace")
+    bad, good = _utf8_counts(data, repaired)
+    if good > bad:  # broken UTF-8, not a legacy file: replace only the bad bytes
+        warnings.warn(
+            f"{source}: not valid UTF-8: {bad} invalid byte sequence{'s' if bad != 1 else ''} "
+            f"(first at offset {pos}) replaced with U+FFFD; the rest decoded as UTF-8",
+            EncodingWarning_,
+            stacklevel=2,
+        )
+        return repaired
     for enc in ("cp1252", "latin-1"):
         try:
             text = data.decode(enc)

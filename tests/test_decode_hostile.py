@@ -1,0 +1,84 @@
+"""Hostile and broken input (issue 12): bad bytes repaired locally and flagged,
+UTF-16 without a byte-order mark, stray NULs, lone surrogates in JSON, and
+exported times out of range."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+
+import threads
+from threads.errors import EncodingWarning_
+
+FFFD = "\ufffd"
+
+
+def _read(path, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return threads.read(path, **kw)
+
+
+# ------------------------------------------------------------------ one bad byte in UTF-8
+def test_one_bad_byte_in_utf8_is_replaced_locally_and_flagged(tmp_path):
+    p = tmp_path / "one_bad.txt"
+    good = "Headline caf\u00e9\nA second paragraph with na\u00efve \u201cquotes\u201d.\n".encode()
+    p.write_bytes(good + b"A third line with one bad \xff byte.\n")
+    with pytest.warns(EncodingWarning_, match=re.escape(f"{p}: not valid UTF-8: 1 invalid byte sequence")
+                      + r".*offset 86.*U\+FFFD"):
+        corpus = threads.read(p)
+    texts = corpus.units["text"].tolist()
+    # the rest stays UTF-8: no mojibake anywhere
+    assert texts == ["Headline caf\u00e9", "A second paragraph with na\u00efve \u201cquotes\u201d.",
+                     f"A third line with one bad {FFFD} byte."]
+    flags = corpus.units["flags"].fillna("").tolist()
+    assert ["bad_chars" in f for f in flags] == [False, False, True]
+    bad = corpus.problems[corpus.problems["problem"] == "bad_chars"]
+    assert bad["unit_id"].tolist() == [corpus.units["unit_id"].iloc[2]]
+    assert bad["source_path"].tolist() == [str(p)]
+    audit = corpus.audit()
+    assert audit["replaced_chars"].tolist() == [1]
+
+
+def test_several_bad_sequences_each_become_one_replacement(tmp_path):
+    p = tmp_path / "some_bad.txt"
+    body = ("\u00fcber " * 20).encode() + b"\xe2\x80 cut \xc3 and \xfe\n"  # truncated 3-byte, lone lead, 0xfe
+    p.write_bytes(b"Title\n" + body)
+    with pytest.warns(EncodingWarning_, match="3 invalid byte sequences"):
+        corpus = threads.read(p)
+    text = corpus.units["text"].iloc[1]
+    assert text.startswith("\u00fcber \u00fcber")
+    assert text.count(FFFD) == 3
+    assert corpus.audit()["replaced_chars"].tolist() == [3]
+
+
+def test_genuine_cp1252_file_still_decodes_as_cp1252(tmp_path):
+    # many non-UTF-8 bytes and no valid multi-byte sequence: a legacy file, not broken UTF-8
+    p = tmp_path / "legacy.txt"
+    p.write_bytes("Titel\n\u201eGr\u00fc\u00dfe\u201c aus K\u00f6ln \u2013 sch\u00f6n, n\u00e4mlich.\n".encode("cp1252"))
+    with pytest.warns(EncodingWarning_, match="decoded as cp1252"):
+        corpus = threads.read(p)
+    assert corpus.units["text"].tolist() == ["Titel", "\u201eGr\u00fc\u00dfe\u201c aus K\u00f6ln \u2013 sch\u00f6n, n\u00e4mlich."]
+    assert not corpus.units["flags"].fillna("").str.contains("bad_chars").any()
+    assert corpus.audit()["replaced_chars"].tolist() == [0]
+
+
+def test_mostly_legacy_bytes_with_one_accidental_utf8_pair_stay_cp1252(tmp_path):
+    # "\u00c3\u00a9" in cp1252 is the bytes c3 a9, valid UTF-8 for one character: outnumbered, so cp1252
+    p = tmp_path / "legacy2.txt"
+    p.write_bytes("Titel\nCaf\u00e9 cr\u00e8me \u00e0 la fa\u00e7on \u00c3\u00a9.\n".encode("cp1252"))
+    with pytest.warns(EncodingWarning_, match="decoded as cp1252"):
+        corpus = threads.read(p)
+    assert corpus.units["text"].iloc[1] == "Caf\u00e9 cr\u00e8me \u00e0 la fa\u00e7on \u00c3\u00a9."
+
+
+def test_a_genuine_replacement_character_is_flagged_too(tmp_path):
+    # U+FFFD already in valid UTF-8 means characters were lost upstream: flagged, no warning
+    p = tmp_path / "upstream.txt"
+    p.write_text(f"Title\nA line where something was lost: {FFFD}.\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        corpus = threads.read(p)
+    assert corpus.units["flags"].fillna("").str.contains("bad_chars").tolist() == [False, True]
