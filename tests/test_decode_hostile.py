@@ -10,7 +10,7 @@ import warnings
 import pytest
 
 import threads
-from threads.errors import EncodingWarning_
+from threads.errors import EncodingWarning_, InputError
 
 FFFD = "\ufffd"
 
@@ -82,3 +82,88 @@ def test_a_genuine_replacement_character_is_flagged_too(tmp_path):
         warnings.simplefilter("error")
         corpus = threads.read(p)
     assert corpus.units["flags"].fillna("").str.contains("bad_chars").tolist() == [False, True]
+
+
+# ------------------------------------------------------------------ UTF-16 without a BOM, NULs, binaries
+ARTICLE = "A headline\nThe first paragraph, caf\u00e9 and \u201cquotes\u201d.\nThe second paragraph.\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_byte_order_mark_is_text(tmp_path, encoding):
+    p = tmp_path / f"{encoding}.txt"
+    p.write_bytes(ARTICLE.encode(encoding))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        corpus = threads.read(p)
+    assert corpus.units["text"].tolist() == ARTICLE.split("\n")[:3]
+
+
+def test_utf16_without_bom_that_is_not_valid_names_the_file(tmp_path):
+    p = tmp_path / "broken16.txt"
+    p.write_bytes("A headline\nsome text\n".encode("utf-16-le") + b"\x00\xd8" + "more\n".encode("utf-16-le"))
+    with pytest.raises(InputError, match=re.escape(f"{p}: looks like UTF-16 (no byte-order mark) but is not "
+                                                   "valid UTF-16")):
+        threads.read(p)
+
+
+def test_stray_nul_bytes_are_bad_characters_not_a_binary_file(tmp_path):
+    p = tmp_path / "nul.txt"
+    p.write_bytes(b"A headline\nThe first para\x00graph.\nThe second paragraph.\x00\n")
+    with pytest.warns(EncodingWarning_, match=re.escape(f"{p}: 2 NUL characters replaced with U+FFFD")):
+        corpus = threads.read(p)
+    assert corpus.units["text"].tolist() == ["A headline", f"The first para{FFFD}graph.",
+                                             f"The second paragraph.{FFFD}"]
+    assert corpus.units["flags"].fillna("").str.contains("bad_chars").tolist() == [False, True, True]
+    assert corpus.audit()["replaced_chars"].tolist() == [2]
+    assert int(corpus.docs["unaccounted_chars"].iloc[0]) == 0
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\x00" + bytes(range(i, i + 48)) for i in range(16))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def _zip_of_text() -> bytes:
+    # stored (not compressed): mostly the text itself, so only the signature gives it away
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as z:
+        z.writestr("article.txt", ARTICLE * 40)
+    return buf.getvalue()
+
+
+def _gzip_of_text() -> bytes:
+    import gzip
+
+    return gzip.compress((ARTICLE * 40).encode(), mtime=0)
+
+
+def _elf() -> bytes:
+    import sys
+
+    with open(sys.executable, "rb") as f:
+        data = f.read(16384)
+    return data if data.startswith(b"\x7fELF") else b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x02\x00>\x00" + bytes(4000)
+
+
+@pytest.mark.parametrize("make", [_png, _zip_of_text, _gzip_of_text, _elf], ids=["png", "zip", "gzip", "elf"])
+def test_real_binaries_are_still_refused(tmp_path, make):
+    p = tmp_path / "export.txt"
+    p.write_bytes(make())
+    with pytest.raises(InputError, match="^" + re.escape(f"{p}: looks like a binary file, not text")):
+        threads.read(p)
+
+
+def test_a_stored_zip_is_named_as_an_archive(tmp_path):
+    p = tmp_path / "comments.csv"
+    p.write_bytes(_zip_of_text())
+    with pytest.raises(InputError, match=re.escape(f"{p}: looks like a binary file, not text (a zip archive")):
+        threads.read(p)
