@@ -167,3 +167,82 @@ def test_a_stored_zip_is_named_as_an_archive(tmp_path):
     p.write_bytes(_zip_of_text())
     with pytest.raises(InputError, match=re.escape(f"{p}: looks like a binary file, not text (a zip archive")):
         threads.read(p)
+
+
+# ------------------------------------------------------------------ lone surrogates in JSON
+TEXT_KEYS = ("body", "text", "cooked", "content")
+MARK = "@@lone@@"
+
+
+def _with_lone_surrogate(raw: str, jsonl: bool = False) -> tuple[str, str]:
+    """``raw`` JSON with ``\\ud800`` (as an escape) appended to the first comment-like text; and that text."""
+    import json
+
+    lines = raw.splitlines() if jsonl else [raw]
+    data = json.loads(lines[0])
+    todo = [data]
+    while todo:
+        item = todo.pop(0)
+        if isinstance(item, dict):
+            key = next((k for k in TEXT_KEYS if isinstance(item.get(k), str) and item[k]), None)
+            if key is not None:
+                before = item[key]
+                item[key] = before + MARK
+                break
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    else:  # pragma: no cover - the fixtures all have text
+        raise AssertionError("no text field")
+    lines[0] = json.dumps(data).replace(MARK, "\\ud800")
+    return "\n".join(lines) + "\n", before
+
+
+@pytest.mark.parametrize("name", ["reddit_thread.json", "hn_item.json", "discourse_topic.json",
+                                  "lemmy_post.json", "lemmy_comments.json", "pushshift.jsonl"])
+def test_lone_surrogate_in_json_is_replaced_flagged_and_saves(fixtures, tmp_path, name):
+    raw = (fixtures / "platforms" / name).read_text(encoding="utf-8")
+    text, _ = _with_lone_surrogate(raw, jsonl=name.endswith(".jsonl"))
+    assert "\\ud800" in text
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    with pytest.warns(EncodingWarning_, match=re.escape(str(p)) + r".*1 lone surrogate replaced with U\+FFFD"):
+        corpus = threads.read(p)
+    hit = corpus.units[corpus.units["text"].str.contains(FFFD, regex=False)]
+    assert len(hit) >= 1
+    assert hit["flags"].str.contains("bad_chars").all()
+    assert (corpus.problems["problem"] == "bad_chars").sum() == len(hit)
+    for fmt in ("parquet", "jsonl", "csv"):
+        again = threads.read_corpus(corpus.save(tmp_path / f"out-{fmt}", format=fmt))
+        assert again.units["text"].tolist() == corpus.units["text"].tolist()
+
+
+def test_lone_surrogate_in_a_json_array_table_and_a_key(tmp_path):
+    p = tmp_path / "rows.json"
+    p.write_text('[{"id": "a", "text": "fine"}, {"id": "b", "text": "x \\udc00 y", "extra\\ud83d": "1"}]')
+    with pytest.warns(EncodingWarning_, match="2 lone surrogates replaced"):
+        corpus = threads.read(p)
+    assert corpus.units["text"].tolist() == ["fine", f"x {FFFD} y"]
+    assert f"extra{FFFD}" in corpus.units.columns
+    corpus.save(tmp_path / "out")
+
+
+def test_surrogate_pairs_and_escaped_backslashes_are_left_alone(tmp_path):
+    p = tmp_path / "rows.jsonl"
+    p.write_text('{"id": "a", "text": "an emoji \\ud83d\\ude00 here"}\n{"id": "b", "text": "not an escape: \\\\ud800"}\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        corpus = threads.read(p)
+    assert corpus.units["text"].tolist() == ["an emoji \U0001f600 here", "not an escape: \\ud800"]
+    assert not corpus.units["flags"].fillna("").str.contains("bad_chars").any()
+
+
+def test_lone_surrogate_in_json_ld_of_a_page_saves(tmp_path):
+    pytest.importorskip("lxml")
+    p = tmp_path / "page.html"
+    p.write_text('<html><head><title>T</title><script type="application/ld+json">{"@type": "NewsArticle", '
+                 '"headline": "Head", "author": {"name": "A \\ud800"}}</script></head><body><article><h1>Head</h1>'
+                 "<p>" + "Some article text here. " * 20 + "</p></article></body></html>", encoding="utf-8")
+    corpus = _read(p)
+    assert corpus.docs["author"].tolist() == [f"A {FFFD}"]
+    corpus.save(tmp_path / "out")

@@ -12,6 +12,9 @@ it means characters were lost before the export.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pandas as pd
 
 from .corpus import Corpus
@@ -20,6 +23,7 @@ from .schema import PROBLEM_COLUMNS
 from .tree import add_flag
 
 FLAG = "bad_chars"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def flag_bad_chars(corpus: Corpus) -> Corpus:
@@ -38,3 +42,39 @@ def flag_bad_chars(corpus: Corpus) -> Corpus:
             for d, u, n in zip(units.loc[hit, "doc_id"], units.loc[hit, "unit_id"], counts[hit], strict=True)]
     problems = pd.concat([corpus.problems, pd.DataFrame(rows, columns=PROBLEM_COLUMNS)], ignore_index=True)
     return Corpus(docs=corpus.docs, units=units, problems=problems)
+
+
+def replace_surrogates(value: Any) -> tuple[Any, int]:
+    """``value`` (parsed JSON) with lone surrogates in strings and keys replaced by U+FFFD, and their count.
+
+    Iterative, so deeply nested exports need no recursion; containers are
+    changed in place.
+    """
+    if isinstance(value, str):
+        fixed, n = _SURROGATE.subn(REPLACEMENT, value)
+        return fixed, n
+    total = 0
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            for key in [k for k in item if isinstance(k, str) and _SURROGATE.search(k)]:
+                fixed_key, n = _SURROGATE.subn(REPLACEMENT, key)
+                item[fixed_key] = item.pop(key)
+                total += n
+            for key, v in item.items():
+                if isinstance(v, str):
+                    if _SURROGATE.search(v):
+                        item[key], n = _SURROGATE.subn(REPLACEMENT, v)
+                        total += n
+                elif isinstance(v, (dict, list)):
+                    todo.append(v)
+        elif isinstance(item, list):
+            for i, v in enumerate(item):
+                if isinstance(v, str):
+                    if _SURROGATE.search(v):
+                        item[i], n = _SURROGATE.subn(REPLACEMENT, v)
+                        total += n
+                elif isinstance(v, (dict, list)):
+                    todo.append(v)
+    return value, total

@@ -450,12 +450,14 @@ def _json_ld(root) -> dict:
     """Headline, author, date and URL from the page's schema.org JSON-LD, when it has one."""
     import json
 
+    from ..badchars import replace_surrogates
+
     found: dict = {}
     for script in root.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(script.text)
+            data, _ = replace_surrogates(json.loads(script.text))  # a lone "\ud800" cannot be saved
         except ValueError:
             continue  # broken JSON-LD is common and optional
         todo = [data]
