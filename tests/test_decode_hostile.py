@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import warnings
 
+import pandas as pd
 import pytest
 
 import threads
@@ -246,3 +247,119 @@ def test_lone_surrogate_in_json_ld_of_a_page_saves(tmp_path):
     corpus = _read(p)
     assert corpus.docs["author"].tolist() == [f"A {FFFD}"]
     corpus.save(tmp_path / "out")
+
+
+# ------------------------------------------------------------------ exported times out of range
+TIME_KEYS = ("created_utc", "created_at", "created_at_i", "published")
+BAD_TIMES = [1e300, -1e12, 1e20, 0, "garbage", "99999-12-31T00:00:00Z"]
+
+
+def _with_time(raw: str, value, jsonl: bool = False) -> str:
+    """``raw`` JSON with the time of the first record that has text set to ``value``."""
+    import json
+
+    lines = raw.splitlines() if jsonl else [raw]
+    data = json.loads(lines[0])
+    todo = [data]
+    while todo:
+        item = todo.pop(0)
+        if isinstance(item, dict):
+            times = [k for k in TIME_KEYS if k in item]
+            if times and any(isinstance(item.get(k), str) and item[k] for k in TEXT_KEYS):
+                for k in times:  # HN reads created_at first, then the epoch created_at_i
+                    item[k] = value if not (k == "created_at" and "created_at_i" in item
+                                            and not isinstance(value, str)) else None
+                break
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    lines[0] = json.dumps(data)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("value", BAD_TIMES, ids=[str(v) for v in BAD_TIMES])
+@pytest.mark.parametrize("name", ["reddit_thread.json", "hn_item.json", "discourse_topic.json",
+                                  "lemmy_comments.json", "pushshift.jsonl"])
+def test_bad_exported_time_is_empty_and_flagged(fixtures, tmp_path, name, value):
+    src = fixtures / "platforms" / name
+    base = _read(src)
+    p = tmp_path / name
+    p.write_text(_with_time(src.read_text(encoding="utf-8"), value, jsonl=name.endswith(".jsonl")),
+                 encoding="utf-8")
+    corpus = _read(p)  # no OverflowError, ValueError or OutOfBoundsDatetime
+    flagged = corpus.units["flags"].fillna("").str.contains("bad_date")
+    assert flagged.sum() >= 1
+    assert corpus.units.loc[flagged, "published"].isna().all()
+    # nothing else lost its time, and nothing became 1970
+    assert corpus.units["published"].isna().sum() == base.units["published"].isna().sum() + flagged.sum()
+    assert (corpus.units["published"].dropna() > pd.Timestamp("1971-01-01", tz="UTC")).all()
+    rows = corpus.problems[(corpus.problems["problem"] == "bad_date") & corpus.problems["unit_id"].notna()]
+    assert sorted(rows["unit_id"]) == sorted(corpus.units.loc[flagged, "unit_id"])
+    assert rows["detail"].str.contains(re.escape(repr(value)), regex=True).all()
+    corpus.save(tmp_path / "out")
+
+
+def test_bad_times_in_a_csv_table(tmp_path):
+    p = tmp_path / "comments.csv"
+    p.write_text("thread,id,parent_id,created_utc,body\n"
+                 "s,a,,1700000000,fine\ns,b,a,1e300,huge\ns,c,a,-1e12,negative\ns,d,a,0,epoch zero\n"
+                 "s,e,a,garbage,words\ns,f,a,,missing\n", encoding="utf-8")
+    corpus = _read(p)
+    units = corpus.units.set_index("platform_id")
+    assert units.loc["a", "published"] == pd.Timestamp(1700000000, unit="s", tz="UTC")
+    assert units["published"].isna().tolist() == [False, True, True, True, True, True]
+    assert units["flags"].fillna("").str.contains("bad_date").tolist() == [False, True, True, True, True, False]
+    bad = corpus.problems[corpus.problems["problem"] == "bad_date"]
+    assert bad["unit_id"].tolist() == ["s:b", "s:c", "s:d", "s:e"]
+    assert "cannot read 'garbage' as a time" in bad["detail"].iloc[3]
+
+
+def test_time_rule(monkeypatch):
+    from threads.times import parse_time
+
+    assert parse_time(1700000000) == (pd.Timestamp(1700000000, unit="s", tz="UTC"), None)
+    assert parse_time("2023-11-14T22:13:20Z")[0] == pd.Timestamp(1700000000, unit="s", tz="UTC")
+    assert parse_time("2023-11-14 22:13:20")[0] == pd.Timestamp(1700000000, unit="s", tz="UTC")  # naive is UTC
+    assert parse_time(None) == (None, None)
+    assert parse_time("") == (None, None)
+    assert parse_time(86400)[0] == pd.Timestamp("1970-01-02", tz="UTC")  # the earliest plausible time
+    for bad in (86399, 0, -1, 1e300, float("inf"), "1970-01-01T00:00:00Z", True, [1]):
+        when, why = parse_time(bad)
+        assert when is None and why, bad
+    tomorrow = pd.Timestamp.now(tz="UTC") + pd.Timedelta(hours=23)
+    assert parse_time(tomorrow.isoformat())[0] is not None
+    assert parse_time((tomorrow + pd.Timedelta(hours=2)).isoformat())[0] is None
+
+
+def test_implausible_date_in_a_text_comment_header_is_flagged(fixtures, tmp_path):
+    src = (fixtures / "text" / "techdirt-mini.txt").read_text(encoding="utf-8")
+    assert "28 Nov 2017 @ 1:54pm" in src
+    p = tmp_path / "techdirt.txt"
+    p.write_text(src.replace("28 Nov 2017 @ 1:54pm", "28 Nov 1903 @ 1:54pm", 1), encoding="utf-8")
+    corpus = _read(p)
+    c = corpus.units[corpus.units["role"] == "comment"].reset_index(drop=True)
+    assert pd.isna(c["published"].iloc[0]) and c["flags"].iloc[0] == "bad_date"
+    bad = corpus.problems[corpus.problems["problem"] == "bad_date"]
+    assert bad["unit_id"].tolist() == [c["unit_id"].iloc[0]]
+    assert "'28 Nov 1903 @ 1:54pm'" in bad["detail"].iloc[0]
+
+
+@pytest.mark.parametrize(("name", "good", "bad"), [
+    ("disqus_export.xml", "<createdAt>2024-05-01T09:00:00Z</createdAt>", "<createdAt>garbage</createdAt>"),
+    ("wxr_export.xml", "<wp:comment_date_gmt>", "<wp:comment_date_gmt>9"),
+    # no post_date_gmt: the post's time comes from pubDate, here unreadable
+    ("wxr_export.xml", "<pubDate>Wed, 01 May 2024 08:00:00 +0000</pubDate>",
+     "<pubDate>Wed, 41 Foo 2024</pubDate><wp:post_date_gmt>0000-00-00 00:00:00</wp:post_date_gmt>"),
+])
+def test_bad_time_in_xml_exports_is_flagged(fixtures, tmp_path, name, good, bad):
+    src = (fixtures / "platforms" / name).read_text(encoding="utf-8")
+    assert good in src
+    p = tmp_path / name
+    p.write_text(src.replace(good, bad, 1).replace("<wp:post_date_gmt>2024-05-01 08:00:00</wp:post_date_gmt>", "")
+                 if "pubDate" in good else src.replace(good, bad, 1), encoding="utf-8")
+    corpus = _read(p)
+    flagged = corpus.units["flags"].fillna("").str.contains("bad_date")
+    # one comment, or the post's title and body units (the document row repeats nothing)
+    assert flagged.sum() == (1 if "comment" in good or "createdAt" in good else 3)
+    assert corpus.units.loc[flagged, "published"].isna().all()
+    assert (corpus.problems["problem"] == "bad_date").sum() == flagged.sum()
