@@ -363,3 +363,12 @@ def test_bad_time_in_xml_exports_is_flagged(fixtures, tmp_path, name, good, bad)
     assert flagged.sum() == (1 if "comment" in good or "createdAt" in good else 3)
     assert corpus.units.loc[flagged, "published"].isna().all()
     assert (corpus.problems["problem"] == "bad_date").sum() == flagged.sum()
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "0000000000",
+                                   "1970-01-01T00:00:00Z", "99999999999", "31 December 9999 23:59"])
+def test_page_times_out_of_range_are_none_not_a_traceback(value):
+    from threads.formats._html import parse_when
+
+    assert parse_when(value) is None
+    assert parse_when("2016-06-23T17:21:00+02:00") == pd.Timestamp("2016-06-23T15:21:00Z").to_pydatetime()
