@@ -323,7 +323,7 @@ def test_time_rule(monkeypatch):
     assert parse_time(None) == (None, None)
     assert parse_time("") == (None, None)
     assert parse_time(86400)[0] == pd.Timestamp("1970-01-02", tz="UTC")  # the earliest plausible time
-    for bad in (86399, 0, -1, 1e300, float("inf"), "1970-01-01T00:00:00Z", True, [1]):
+    for bad in (86399, 0, -1, 1e300, 10**400, float("inf"), "1" * 400, "1970-01-01T00:00:00Z", True, [1]):
         when, why = parse_time(bad)
         assert when is None and why, bad
     tomorrow = pd.Timestamp.now(tz="UTC") + pd.Timedelta(hours=23)

@@ -59,6 +59,8 @@ def parse_times(values: Iterable, *, unit: str = "s") -> tuple[pd.Series, list[s
     lo, hi = earliest.timestamp(), latest.timestamp()  # epoch seconds
     scale = 1e-3 if unit == "ms" else 1.0
     strings: list[int] = []
+    numbers: list[int] = []
+    seconds: list[float] = []
 
     def implausible(i: int) -> None:
         reasons[i] = f"{_show(vals[i])} is not a plausible time ({RULE}); left empty"
@@ -77,13 +79,12 @@ def parse_times(values: Iterable, *, unit: str = "s") -> tuple[pd.Series, list[s
         if isinstance(v, (bool, np.bool_)):
             reasons[i] = f"{_show(v)} is not a time"
         elif isinstance(v, (int, float, np.integer, np.floating)):
-            if v != v:  # NaN: missing
-                continue
-            seconds = float(v) * scale
-            if lo <= seconds <= hi:
-                out[i] = np.datetime64(round(seconds * 1e6), "us")
-            else:
-                implausible(i)
+            if v == v:  # NaN is missing
+                numbers.append(i)
+                try:
+                    seconds.append(float(v) * scale)
+                except OverflowError:  # an integer too big for a float (10**400)
+                    seconds.append(float("inf"))
         elif isinstance(v, (datetime, np.datetime64)):
             try:
                 ts = pd.Timestamp(v)
@@ -97,18 +98,25 @@ def parse_times(values: Iterable, *, unit: str = "s") -> tuple[pd.Series, list[s
                 implausible(i)
         else:
             reasons[i] = f"{_show(v)} is not a time"
+    if numbers:  # vectorised: a Reddit thread has one epoch per comment
+        idx, secs = np.array(numbers), np.array(seconds)
+        ok = (secs >= lo) & (secs <= hi)  # False for inf
+        out[idx[ok]] = np.round(secs[ok] * 1e6).astype("int64").view("datetime64[us]")
+        for i in idx[~ok]:
+            implausible(int(i))
     if strings:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "could not infer format": each value is parsed on its own
             parsed = pd.to_datetime(pd.Series([vals[i] for i in strings], dtype=object), utc=True,
                                     errors="coerce", format="mixed")
-        for i, ts in zip(strings, parsed, strict=True):
-            if ts is pd.NaT or pd.isna(ts):
-                reasons[i] = f"cannot read {_show(vals[i])} as a time; left empty"
-            elif earliest <= ts <= latest:
-                out[i] = ts.as_unit("us").tz_localize(None).to_datetime64()
-            else:
-                implausible(i)
+        idx = np.array(strings)
+        unread = parsed.isna().to_numpy()
+        ok = ~unread & ((parsed >= earliest) & (parsed <= latest)).to_numpy()
+        out[idx[ok]] = parsed[ok].dt.tz_localize(None).dt.as_unit("us").to_numpy()
+        for i in idx[unread]:
+            reasons[int(i)] = f"cannot read {_show(vals[int(i)])} as a time; left empty"
+        for i in idx[~unread & ~ok]:
+            implausible(int(i))
     return pd.Series(out).dt.tz_localize("UTC"), reasons
 
 
