@@ -80,6 +80,8 @@ _LAZY: dict[str, str] = {
     "tree_layout": "plots:tree_layout",
     # --- demo (issue: compare) ---
     "run_demo": "demo:run_demo",
+    "report": "reporting:report",
+    "ReportResult": "reporting:ReportResult",
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .badchars import flag_bad_chars
 from .corpus import Corpus, concat
 from .decode import DEFAULT_MAX_BYTES, decode_text, read_bytes
 from .errors import FormatError, InputError, ThreadframeWarning
@@ -133,6 +134,7 @@ def read(
                          + "; ".join(f"{s['source_path']}: {s['detail']}" for s in skipped[:5]) + ")")
     # one file: its parser built the Corpus for this call alone, so it needs no second pass
     corpus = corpora[0] if len(corpora) == 1 else concat(corpora)
+    corpus = flag_bad_chars(corpus)  # units whose text holds U+FFFD (docs/parsing-text.md, Bad input)
     if skipped:
         corpus = Corpus(docs=corpus.docs, units=corpus.units,
                         problems=pd.concat([corpus.problems, pd.DataFrame(skipped)], ignore_index=True))

@@ -69,4 +69,7 @@ FLAGS = {
     "unapproved": "held for moderation on the platform (not published)",
     "editorial": "an editorial insertion such as [...] or [Corrected broken link.]",
     "pingback": "a pingback/trackback notice in a comment list (a link from another site, not a reader)",
+    "bad_date": "its time was unreadable or implausible (before 1970-01-02 or over a day from now); left empty",
+    "bad_chars": "its text holds U+FFFD replacement characters: bytes that were not valid text (broken UTF-8, "
+                 "stray NULs, lone surrogates) were replaced, here or before the export",
 }

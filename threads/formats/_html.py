@@ -380,6 +380,17 @@ _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d").match
 
 
 def parse_when(value: str | None, default_tz=UTC) -> datetime | None:
+    """:func:`_parse_when`, None for a time outside the plausible range of :mod:`threads.times`."""
+    from ..times import parse_time
+
+    try:
+        dt = _parse_when(value, default_tz)
+    except OverflowError:  # year 1 or 9999 pushed off the calendar by its UTC offset
+        return None
+    return dt if dt is None or parse_time(dt)[0] is not None else None
+
+
+def _parse_when(value: str | None, default_tz=UTC) -> datetime | None:
     """A timestamp from an attribute or a page's text, as an aware UTC datetime.
 
     Handles ISO 8601 (``datetime=`` attributes), Unix epochs and dates written
@@ -450,12 +461,14 @@ def _json_ld(root) -> dict:
     """Headline, author, date and URL from the page's schema.org JSON-LD, when it has one."""
     import json
 
+    from ..badchars import replace_surrogates
+
     found: dict = {}
     for script in root.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(script.text)
+            data, _ = replace_surrogates(json.loads(script.text))  # a lone "\ud800" cannot be saved
         except ValueError:
             continue  # broken JSON-LD is common and optional
         todo = [data]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import pandas as pd
 from ..corpus import Corpus
 from ..errors import ThreadframeWarning
 from ..schema import PROBLEM_COLUMNS
+from ..times import PROBLEM, flag_bad_times, parse_time, parse_times
 from ..tree import add_flag, repair_reply_tree
 
 #: Placeholders platforms put where a comment's text was deleted or removed.
@@ -41,14 +41,16 @@ def nonspace(text: str | None) -> int:
 
 
 def epoch_to_utc(value) -> pd.Timestamp | None:
-    """Seconds since 1970 (int, float or numeric string) -> UTC timestamp; None if not a number."""
+    """Seconds since 1970 (int, float or numeric string) -> UTC timestamp; None if missing or bad.
+
+    Parsers pass the raw value to :meth:`ThreadBuilder.unit` instead, so a bad
+    one is flagged (:mod:`threads.times`); this is for callers that only want the time.
+    """
     try:
-        seconds = float(value)
+        float(value)
     except (TypeError, ValueError):
         return None
-    if seconds != seconds:  # NaN
-        return None
-    return pd.Timestamp(datetime.fromtimestamp(seconds, tz=UTC))
+    return parse_time(value)[0]
 
 
 def short(items, n: int = 20) -> str:
@@ -118,6 +120,27 @@ class ThreadBuilder:
         self.problems.append({"source_path": self.path, "doc_id": doc_id, "unit_id": unit_id,
                               "problem": problem, "detail": detail})
 
+    def _times(self, table: pd.DataFrame, *, docs: bool = False) -> pd.Series:
+        """``table["published"]`` as UTC times (threads.times); bad ones are NaT, flagged and listed.
+
+        For units the flag goes on the unit; for documents (``docs=True``) a
+        problem row is added unless a unit of the document reported the same.
+        """
+        times, reasons = parse_times(table["published"])
+        if not any(reasons):
+            return times
+        if not docs:
+            table["flags"] = flag_bad_times(table["flags"], reasons)
+            for doc_id, unit_id, why in zip(table["doc_id"], table["unit_id"], reasons, strict=True):
+                if why:
+                    self.problem(doc_id, unit_id, PROBLEM, f"published: {why}")
+        else:
+            seen = {(p["doc_id"], p["detail"]) for p in self.problems if p["problem"] == PROBLEM}
+            for doc_id, why in zip(table["doc_id"], reasons, strict=True):
+                if why and (doc_id, f"published: {why}") not in seen:
+                    self.problem(doc_id, None, PROBLEM, f"document published: {why}")
+        return times
+
     def gap(self, doc_id: str | None, problem: str, detail: str) -> None:
         """Record and warn about something the export refers to but does not contain."""
         self.problem(doc_id, None, problem, detail)
@@ -129,7 +152,7 @@ class ThreadBuilder:
             if u["doc_id"] not in self.docs:
                 self.docs[u["doc_id"]] = {"doc_id": u["doc_id"]}
         units = pd.DataFrame(self.units, columns=UNIT_FIELDS)
-        units["published"] = pd.Series(list(units["published"]), dtype=object)
+        units["published"] = self._times(units)
         units.insert(3, "position", units.groupby("doc_id", sort=False).cumcount())
         # one document's units together (a Disqus export lists all threads before all posts)
         doc_order = {d: i for i, d in enumerate(self.docs)}
@@ -137,8 +160,10 @@ class ThreadBuilder:
                                   key=lambda s: s.map(doc_order) if s.name == "doc_id" else s)
         units, repairs = repair_reply_tree(units)
         units = fix_stub_depths(units)
-        problems = self.problems + [{"source_path": self.path, **r} for r in repairs]
         docs = pd.DataFrame(list(self.docs.values()))
+        if "published" in docs:
+            docs["published"] = self._times(docs, docs=True)
+        problems = self.problems + [{"source_path": self.path, **r} for r in repairs]
         by_doc = covered_by_doc(units)
         docs["source_format"] = self.source_format
         docs["source_path"] = self.path

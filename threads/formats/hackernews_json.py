@@ -19,7 +19,7 @@ from . import Format, register
 from ._htmltext import html_to_text, paragraphs
 from ._json import child_pointer, load_json
 from ._sniff import has_keys, json_mismatch
-from ._thread import ThreadBuilder, epoch_to_utc
+from ._thread import ThreadBuilder
 
 EXPECTED = "a Hacker News item from the Algolia API (an object with id, type, created_at and nested children)"
 _ARTICLE_TYPES = ("story", "poll", "job")
@@ -83,7 +83,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
 
 
 def _time(item: dict):
-    return item.get("created_at") or epoch_to_utc(item.get("created_at_i"))
+    return item.get("created_at") or item.get("created_at_i")  # read (and flagged) by the builder
 
 
 register(Format(

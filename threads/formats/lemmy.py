@@ -169,7 +169,7 @@ def _author(creator) -> str | None:
 
 def _utc(value):
     # Lemmy before 0.19 writes UTC times without an offset; say so, so nothing reads them as local
-    if isinstance(value, str) and value and not _OFFSET.search(value):
+    if isinstance(value, str) and value[:1].isdigit() and not _OFFSET.search(value):
         return value + "Z"
     return value
 

@@ -43,7 +43,6 @@ from ._thread import (
     UNIT_FIELDS,
     ThreadBuilder,
     covered_by_doc,
-    epoch_to_utc,
     fix_stub_depths,
     short,
 )
@@ -74,7 +73,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     b = ThreadBuilder(path, "reddit")
     fullname = post.get("name") or f"t3_{post.get('id')}"
     author = _author(post.get("author"))
-    published = epoch_to_utc(post.get("created_utc"))
+    published = post.get("created_utc")  # the builder reads (and flags) it: threads.times
     permalink = post.get("permalink")
     b.doc(doc_id, outlet=f"r/{post['subreddit']}" if post.get("subreddit") else None, outlet_kind="forum",
           title=unescape(post.get("title")), published=published, author=author,
@@ -132,7 +131,7 @@ def walk(b: ThreadBuilder, doc_id: str, things: list, pointer: str, post_fullnam
             body = "" if body is None else unescape(str(body))
             flag = _GONE.get(body.strip(), "")
             b.unit(doc_id, fullname, "comment", "" if flag else body, parent_key=parent_key,
-                   author=_author(data.get("author")), published=epoch_to_utc(data.get("created_utc")),
+                   author=_author(data.get("author")), published=data.get("created_utc"),
                    locator=ptr, platform_id=fullname, flags=flag, visible=body)
             replies = data.get("replies")
             children = replies.get("data", {}).get("children") if isinstance(replies, dict) else None
