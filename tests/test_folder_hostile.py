@@ -1,0 +1,151 @@
+"""Hostile folders: symlinks out of the folder, FIFOs, loops, unreadable subfolders, failing files."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+
+import pytest
+
+import threads
+from analysis.cli import main
+from threads._folder import list_folder
+from threads.errors import InputError
+from threads.read import SkippedFileWarning
+
+ARTICLE = "A headline\n\nThe first paragraph of the article body.\n"
+
+
+def _read(path, **kw):
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        corpus = threads.read(path, **kw)
+    return corpus, [str(w.message) for w in record if issubclass(w.category, SkippedFileWarning)]
+
+
+def _skipped(corpus) -> dict[str, str]:
+    rows = corpus.problems[corpus.problems["problem"] == "skipped"]
+    return dict(zip(rows["source_path"], rows["detail"], strict=True))
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    return src
+
+
+def test_symlink_leaving_the_folder_is_skipped_and_listed(folder, tmp_path):
+    secret = tmp_path / "secret.txt"  # stands in for /etc/passwd
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (folder / "passwd").symlink_to(secret)
+    corpus, warned = _read(folder)
+    assert corpus.docs["doc_id"].tolist() == ["good"]
+    assert not corpus.units["text"].str.contains("root:x").any()
+    reason = _skipped(corpus)[str(folder / "passwd")]
+    assert reason.startswith(f"symlink leaving the folder (to {secret.resolve()})")
+    assert warned == [f"skipped {folder / 'passwd'}: {reason}"]
+
+
+def test_follow_symlinks_reads_links_out_of_the_folder(folder, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "other.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "linked").symlink_to(outside)
+    corpus, _ = _read(folder)
+    assert corpus.docs["doc_id"].tolist() == ["good"]
+    assert "symlink leaving the folder" in _skipped(corpus)[str(folder / "linked")]
+    corpus, warned = _read(folder, follow_symlinks=True)
+    assert sorted(corpus.docs["doc_id"]) == ["good", "other"] and warned == []
+
+
+def test_symlink_inside_the_folder_is_read(folder):
+    (folder / "alias.txt").symlink_to(folder / "good.txt")
+    corpus, warned = _read(folder)
+    assert sorted(corpus.docs["doc_id"]) == ["alias", "good"] and warned == []
+
+
+def test_dangling_and_looping_symlinks_are_listed(folder):
+    (folder / "gone.txt").symlink_to(folder / "missing.txt")
+    (folder / "a").symlink_to(folder / "b")
+    (folder / "b").symlink_to(folder / "a")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "up").symlink_to(folder)  # a folder that contains itself
+    corpus, warned = _read(folder)
+    assert corpus.docs["doc_id"].tolist() == ["good"]
+    skipped = _skipped(corpus)
+    assert skipped[str(folder / "gone.txt")].startswith("dangling or looping symlink")
+    assert skipped[str(folder / "a")].startswith("dangling or looping symlink")
+    assert skipped[str(folder / "sub" / "up")].startswith("looping symlink")
+    assert len(warned) == 4
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_in_a_folder_is_skipped_not_read(folder):
+    os.mkfifo(folder / "pipe")
+    corpus, warned = _read(folder)  # reading the FIFO would block forever
+    assert corpus.docs["doc_id"].tolist() == ["good"]
+    assert _skipped(corpus) == {str(folder / "pipe"): "not a regular file (a FIFO)"}
+    assert warned == [f"skipped {folder / 'pipe'}: not a regular file (a FIFO)"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_or_device_named_directly_is_not_a_regular_file(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(InputError, match=r"pipe: not a regular file \(a FIFO\)"):
+        threads.read(tmp_path / "pipe")
+    if os.path.exists("/dev/zero"):
+        with pytest.raises(InputError, match=r"^/dev/zero: not a regular file \(a device\)"):
+            threads.read("/dev/zero")
+
+
+def test_unreadable_subfolder_is_listed(folder, monkeypatch):
+    locked = folder / "locked"
+    locked.mkdir()
+    (locked / "x.txt").write_text(ARTICLE, encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path):  # chmod 0 does not stop root, so the refusal is simulated
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr("threads._folder.os.scandir", scandir)
+    corpus, warned = _read(folder)
+    assert corpus.docs["doc_id"].tolist() == ["good"]
+    assert warned == [f"skipped {locked}: unreadable subfolder (Permission denied)"]
+    assert _skipped(corpus)[str(locked)].startswith("unreadable subfolder (Permission denied)")
+
+
+def test_listing_is_sorted_and_deterministic(tmp_path):
+    for name in ("b.txt", "a.txt", "c/z.txt", "c/a.txt", ".hidden/x.txt", "c/.h.txt"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(ARTICLE, encoding="utf-8")
+    files, skipped = list_folder(tmp_path)
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a.txt", "b.txt", "c/a.txt", "c/z.txt"]
+    assert skipped == []
+
+
+def test_one_failing_file_does_not_abort_the_folder(folder):
+    # a Reddit thread whose post has no "data": the parser used to raise KeyError for the whole folder
+    bad = [{"kind": "Listing", "data": {"children": [{"kind": "t3"}]}},
+           {"kind": "Listing", "data": {"children": []}}]
+    (folder / "thread.json").write_text(json.dumps(bad), encoding="utf-8")
+    corpus, warned = _read(folder)
+    assert corpus.docs["doc_id"].tolist() == ["good"]
+    assert str(folder / "thread.json") in _skipped(corpus)
+    assert len(warned) == 1 and warned[0].startswith(f"skipped {folder / 'thread.json'}: ")
+
+
+def test_cli_follow_symlinks(folder, tmp_path, capsys):
+    outside = tmp_path / "outside.txt"
+    outside.write_text(ARTICLE, encoding="utf-8")
+    (folder / "link.txt").symlink_to(outside)
+    assert main(["parse", str(folder), "--out", str(tmp_path / "o1")]) == 0
+    printed = capsys.readouterr()
+    assert f"skipped {folder / 'link.txt'}: symlink leaving the folder" in printed.out
+    assert f"warning: skipped {folder / 'link.txt'}: symlink leaving the folder" in printed.err
+    assert main(["parse", str(folder), "--out", str(tmp_path / "o2"), "--follow-symlinks"]) == 0
+    assert sorted(threads.read_corpus(tmp_path / "o2").docs["doc_id"]) == ["good", "link"]
