@@ -51,6 +51,33 @@ def epoch_to_utc(value) -> pd.Timestamp | None:
     return pd.Timestamp(datetime.fromtimestamp(seconds, tz=UTC))
 
 
+def json_kind(value) -> str:
+    """How a JSON value reads in a message: "a JSON object", "a JSON number (5)", ..."""
+    if isinstance(value, dict):
+        return "a JSON object"
+    if isinstance(value, list):
+        return "a JSON array"
+    if value is None or isinstance(value, bool):
+        return f"JSON {'null' if value is None else str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"a JSON number ({value})"
+    if isinstance(value, str):
+        return f"a JSON string ({value[:40]!r})"
+    return f"a JSON {type(value).__name__}"
+
+
+def as_text(value: Any, where: str) -> tuple[str, str | None]:
+    """``(text, problem detail)`` for a field that should hold text (``None`` = no text).
+
+    Anything else (an object, a list, a number) is not turned into its Python
+    repr: the text is empty and the detail (for a ``bad_value`` problem row;
+    the caller flags the unit ``text_lost``) names the field and what it held.
+    """
+    if value is None or isinstance(value, str):
+        return value or "", None
+    return "", f"{where}: expected text, found {json_kind(value)}; kept with empty text (flag text_lost)"
+
+
 def short(items, n: int = 20) -> str:
     items = list(items)
     more = f", ... ({len(items) - n} more)" if len(items) > n else ""
@@ -170,5 +197,5 @@ def fix_stub_depths(units: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-__all__ = ["DELETED_TEXTS", "UNIT_FIELDS", "DataGapWarning", "ThreadBuilder", "add_flag", "covered_by_doc",
-           "epoch_to_utc", "fix_stub_depths", "nonspace", "short"]
+__all__ = ["DELETED_TEXTS", "UNIT_FIELDS", "DataGapWarning", "ThreadBuilder", "add_flag", "as_text",
+           "covered_by_doc", "epoch_to_utc", "fix_stub_depths", "json_kind", "nonspace", "short"]

@@ -26,7 +26,7 @@ from . import Format, register
 from ._htmltext import paragraphs
 from ._json import load_json
 from ._sniff import has_keys, json_mismatch
-from ._thread import DELETED_TEXTS, ThreadBuilder
+from ._thread import DELETED_TEXTS, ThreadBuilder, json_kind
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 EXPECTED = ('Lemmy API JSON: a post ({"post_view": ...}), its comments ({"comments": [...]} '
@@ -54,6 +54,9 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     posts: dict[str, dict] = {}
     if post_view:
         post = post_view.get("post") or {}
+        if not isinstance(post, dict):
+            raise FormatError(path, f"/post_view/post: expected a Lemmy post object, found {json_kind(post)}; "
+                                    f"expected {EXPECTED}")
         posts[str(post.get("id"))] = {"view": post_view, "ptr": "/post_view"}
     for i, view in enumerate(comments):
         p = view.get("post") if isinstance(view, dict) else None
@@ -94,7 +97,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
                published=_utc(c.get("published")), locator=f"{ptr}/comment", platform_id=cid, flags=flags,
                visible=content)
         loaded.setdefault(f"{did}|{parent or '0'}", []).append(cid)
-        counts = view.get("counts") or {}
+        counts = _obj(view.get("counts"))
         if isinstance(counts.get("child_count"), int):
             child_count[f"{did}|{cid}"] = counts["child_count"]
     _add_stubs(b, posts, doc_of, loaded, child_count)
@@ -105,7 +108,7 @@ def _add_post(b: ThreadBuilder, did: str, view: dict, ptr: str) -> None:
     post = view.get("post") or {}
     pid = str(post.get("id"))
     author = _author(view.get("creator"))
-    community = view.get("community") or {}
+    community = _obj(view.get("community"))
     host = urlsplit(community.get("actor_id") or "").hostname
     outlet = f"!{community['name']}@{host}" if community.get("name") and host else community.get("name")
     published = _utc(post.get("published"))
@@ -144,7 +147,7 @@ def _add_stubs(b, posts, doc_of, loaded, child_count) -> None:
             placed[did] = placed.get(did, 0) + gap
     for post_id, entry in posts.items():
         did = doc_of[post_id]
-        total = (entry["view"].get("counts") or {}).get("comments")
+        total = _obj(entry["view"].get("counts")).get("comments")
         if not isinstance(total, int):
             continue
         n_loaded = sum(len(v) for k, v in loaded.items() if k.startswith(f"{did}|"))
@@ -154,6 +157,11 @@ def _add_stubs(b, posts, doc_of, loaded, child_count) -> None:
                          flags="more_stub", visible="")
             b.problem(did, uid, "more_stub", f"{gap} comment(s) of post {post_id} not in this file "
                       "(the API pages comments; fetch the other pages)")
+
+
+def _obj(value) -> dict:
+    """``value`` if it is a JSON object, else an empty one (optional parts of a view)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _replies(n: int) -> str:

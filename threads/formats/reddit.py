@@ -109,6 +109,8 @@ def _thread_parts(data, text: str, path) -> tuple[dict, list]:
         ok = False
     if not ok:
         raise FormatError(path, f"expected {EXPECTED}; {json_mismatch(data, text, path, 'reddit')}")
+    if not isinstance(post.get("data"), dict):
+        raise FormatError(path, f"/0/data/children/0: the post (t3) has no \"data\" object; expected {EXPECTED}")
     return post["data"], forest
 
 
@@ -124,7 +126,7 @@ def walk(b: ThreadBuilder, doc_id: str, things: list, pointer: str, post_fullnam
         if not isinstance(data, dict):
             b.problem(doc_id, None, "unreadable", f"{ptr}: not a Reddit thing (no kind/data); skipped")
             continue
-        parent = data.get("parent_id") or nesting_parent or post_fullname
+        parent = str(data.get("parent_id") or nesting_parent or post_fullname)
         parent_key = None if parent.startswith("t3_") else parent
         if kind == "t1":
             fullname = data.get("name") or f"t1_{data.get('id')}"

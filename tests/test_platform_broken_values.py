@@ -1,0 +1,109 @@
+"""Platform exports with values of the wrong type: the project's own error naming the file, or a flagged row."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pandas as pd
+import pytest
+
+import threads
+from threads.errors import FormatError
+
+
+def _write(tmp_path, name, data) -> object:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def _read(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reply-tree repairs warn; the rows are what is checked
+        return threads.read(path)
+
+
+def _problems(corpus, kind):
+    p = corpus.problems
+    return p[p["problem"] == kind]
+
+
+def reddit(post: dict | None = None, comments: list | None = None, post_thing: dict | None = None) -> list:
+    thing = post_thing if post_thing is not None else {"kind": "t3", "data": post or {
+        "id": "p", "name": "t3_p", "title": "T", "selftext": "", "subreddit": "s", "created_utc": 1}}
+    return [{"kind": "Listing", "data": {"children": [thing]}},
+            {"kind": "Listing", "data": {"children": comments or []}}]
+
+
+def discourse(*posts: dict) -> dict:
+    return {"id": 1, "title": "T", "slug": "t", "post_stream": {"posts": [
+        {"id": 10, "post_number": 1, "username": "op", "cooked": "<p>the post</p>"}, *posts]}}
+
+
+# ------------------------------------------------------------------ tracebacks that are now errors or flags
+def test_reddit_post_without_data_names_the_file(tmp_path):
+    path = _write(tmp_path, "thread.json", reddit(post_thing={"kind": "t3"}))
+    with pytest.raises(FormatError, match=r"thread\.json: /0/data/children/0: the post \(t3\) has no \"data\" "
+                                          r"object; expected a Reddit thread"):
+        threads.read(path)
+
+
+def test_reddit_parent_id_that_is_not_text_is_an_orphan_not_a_traceback(tmp_path):
+    comment = {"kind": "t1", "data": {"id": "c", "name": "t1_c", "parent_id": 5, "body": "hi", "created_utc": 1}}
+    corpus = _read(_write(tmp_path, "thread.json", reddit(comments=[comment])))
+    row = corpus.units.set_index("platform_id").loc["t1_c"]
+    assert row["text"] == "hi" and row["flags"] == "orphan"
+
+
+def test_discourse_cooked_that_is_not_text_is_flagged(tmp_path):
+    path = _write(tmp_path, "topic.json", discourse({"id": 11, "post_number": 2, "username": "a", "cooked": 5}))
+    corpus = _read(path)
+    row = corpus.units.set_index("platform_id").loc["11"]
+    assert row["text"] == "" and row["flags"] == "text_lost"
+    bad = _problems(corpus, "bad_value")
+    assert bad["detail"].tolist() == ["/post_stream/posts/1/cooked: expected text, found a JSON number (5); "
+                                      "kept with empty text (flag text_lost)"]
+    assert bad["unit_id"].tolist() == ["topic:11"] and bad["source_path"].tolist() == [str(path)]
+
+
+def test_discourse_reply_to_that_is_not_a_number_is_flagged(tmp_path):
+    corpus = _read(_write(tmp_path, "topic.json", discourse(
+        {"id": 11, "post_number": 2, "username": "a", "cooked": "<p>x</p>", "reply_to_post_number": [1]},
+        {"id": 12, "post_number": [3], "username": "b", "cooked": "<p>y</p>", "reply_to_post_number": 2})))
+    rows = corpus.units.set_index("platform_id")
+    assert rows.loc["11", "flags"] == "orphan" and pd.isna(rows.loc["11", "parent_id"])
+    assert rows.loc["12", "parent_id"] == "topic:11"  # a bad post_number of its own does not stop it
+    assert _problems(corpus, "bad_value")["detail"].tolist() == [
+        "/post_stream/posts/1/reply_to_post_number: expected a post number, found a JSON array; "
+        "placed at the top level (flag orphan)"]
+
+
+def test_lemmy_post_that_is_not_an_object_names_the_file(tmp_path):
+    path = _write(tmp_path, "post.json", {"post_view": {"post": "str"}})
+    with pytest.raises(FormatError, match=r"post\.json: /post_view/post: expected a Lemmy post object, "
+                                          r"found a JSON string \('str'\)"):
+        threads.read(path)
+
+
+def test_lemmy_counts_and_community_of_the_wrong_type_are_ignored(tmp_path):
+    data = {"post_view": {"post": {"id": 1, "name": "T"}, "community": "c", "counts": 3},
+            "comments": [{"comment": {"id": 5, "post_id": 1, "path": "0.5", "content": "c"}, "counts": "x"}]}
+    corpus = _read(_write(tmp_path, "post.json", data))
+    assert corpus.units["text"].tolist() == ["T", "c"]
+
+
+def test_a_corpus_check_failing_inside_a_parser_names_the_file(tmp_path, monkeypatch):
+    from threads.corpus import Corpus
+    from threads.formats import _REGISTRY, Format
+
+    def parse(text, path, doc_id):  # a parser that builds a table with a repeated unit id
+        units = pd.DataFrame({"doc_id": [doc_id] * 2, "unit_id": ["u", "u"], "role": ["body"] * 2,
+                              "text": ["a", "b"]})
+        return Corpus(docs=pd.DataFrame({"doc_id": [doc_id]}), units=units)
+
+    monkeypatch.setitem(_REGISTRY, "broken", Format("broken", "test", sniff=lambda h, n: 0.0, parse=parse))
+    path = tmp_path / "x.txt"
+    path.write_text("some text\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"x\.txt: broken: units: duplicate unit_id\(s\) 'u'"):
+        threads.read(path, format="broken")
