@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import threads
+from threads.errors import FormatError
 from threads.formats._htmltext import html_to_text
 
 pytest.importorskip("lxml")
@@ -85,3 +86,11 @@ def test_hacker_news_page_with_a_repeated_item(fixtures, tmp_path):
     corpus, _ = _read(path)
     assert "hn:9002~2" in set(corpus.units["unit_id"])
     assert corpus.problems[corpus.problems["problem"] == "duplicate_id"]["unit_id"].tolist() == ["hn:9002~2"]
+
+
+@pytest.mark.parametrize("page", ["<html></html>", "<html><head><script>render()</script></head><body></body></html>"])
+def test_a_page_with_no_text_is_an_error_not_zero_units(tmp_path, page):
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    with pytest.raises(FormatError, match=r"page\.html: the page has no visible text"):
+        threads.read(path)

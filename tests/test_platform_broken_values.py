@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import warnings
 
 import pandas as pd
@@ -107,3 +108,58 @@ def test_a_corpus_check_failing_inside_a_parser_names_the_file(tmp_path, monkeyp
     path.write_text("some text\n", encoding="utf-8")
     with pytest.raises(FormatError, match=r"x\.txt: broken: units: duplicate unit_id\(s\) 'u'"):
         threads.read(path, format="broken")
+
+
+# ------------------------------------------------------------------ silent changes that are now flagged
+def test_reddit_body_given_as_an_object_is_flagged_not_its_repr(tmp_path):
+    comment = {"kind": "t1", "data": {"id": "c", "name": "t1_c", "parent_id": "t3_p", "body": {"x": 1},
+                                      "author": "a", "created_utc": 1}}
+    path = _write(tmp_path, "thread.json", reddit(comments=[comment]))
+    corpus = _read(path)
+    row = corpus.units.set_index("platform_id").loc["t1_c"]
+    assert row["text"] == "" and row["flags"] == "text_lost"
+    assert "{'x': 1}" not in " ".join(corpus.units["text"])
+    bad = _problems(corpus, "bad_value")
+    assert bad["unit_id"].tolist() == ["thread:t1_c"]
+    assert bad["detail"].tolist() == ["/1/data/children/0/data/body: expected text, found a JSON object; "
+                                      "kept with empty text (flag text_lost)"]
+
+
+def test_reddit_post_title_and_selftext_of_the_wrong_type_are_flagged(tmp_path):
+    post = {"id": "p", "name": "t3_p", "title": ["T"], "selftext": 7, "subreddit": "s", "created_utc": 1}
+    corpus = _read(_write(tmp_path, "thread.json", reddit(post=post)))
+    assert corpus.units[["role", "text", "flags"]].values.tolist() == [["title", "", "text_lost"],
+                                                                       ["body", "", "text_lost"]]
+    assert len(_problems(corpus, "bad_value")) == 2
+
+
+def test_lemmy_path_that_is_not_a_path_is_flagged(tmp_path):
+    data = {"post_view": {"post": {"id": 1, "name": "T"}},
+            "comments": [{"comment": {"id": 5, "post_id": 1, "path": "0.5", "content": "parent"}},
+                         {"comment": {"id": 6, "post_id": 1, "path": "hello", "content": "c"}},
+                         {"comment": {"id": 7, "post_id": 1, "path": "0.5.7", "content": {"md": "x"}}}]}
+    corpus = _read(_write(tmp_path, "post.json", data))
+    rows = corpus.units.set_index("platform_id")
+    assert rows.loc["6", "flags"] == "orphan" and pd.isna(rows.loc["6", "parent_id"])
+    assert rows.loc["7", "parent_id"] == "post:5" and rows.loc["7", "flags"] == "text_lost"
+    assert _problems(corpus, "bad_value")["detail"].tolist() == [
+        "/comments/1/comment/path: expected a path of comment ids such as \"0.12.6\", found a JSON string "
+        "('hello'); placed at the top level (flag orphan)",
+        "/comments/2/comment/content: expected text, found a JSON object; kept with empty text (flag text_lost)"]
+
+
+@pytest.mark.parametrize(("content", "found"), [
+    ("null", "JSON null"), ("42\n", "a JSON number (42)"), ('"str"', "a JSON string ('str')"),
+    ("true", "JSON true")])
+def test_a_bare_json_value_is_refused_not_read_as_text(tmp_path, content, found):
+    path = tmp_path / "data.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(FormatError, match=re.escape(f"data.json: the whole file is {found}, not an export")):
+        threads.read(path)
+    assert threads.read(path, format="text").units["text"].tolist() == [content.strip()]  # on request
+
+
+def test_a_text_that_is_not_json_is_still_text(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("42 ways to say no\n", encoding="utf-8")
+    assert threads.read(path).docs["source_format"].tolist() == ["text"]

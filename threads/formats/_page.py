@@ -44,6 +44,9 @@ def build_page_corpus(text: str, path: Path, doc_id: str, profile: HtmlProfile,
                       source_format: str, use_trafilatura_meta: bool = False) -> Corpus:
     """Parse an article page with its comments into a Corpus (see module docstring)."""
     doc, rows, problems = extract_page(text, path, doc_id, profile, source_format, use_trafilatura_meta)
+    if not rows:
+        raise FormatError(path, "the page has no visible text (no title, body or comments); expected an "
+                                "article page (a page built by JavaScript must be saved after it has loaded)")
     return corpus_from_records(doc, rows, problems)
 
 

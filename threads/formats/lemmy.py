@@ -26,9 +26,10 @@ from . import Format, register
 from ._htmltext import paragraphs
 from ._json import load_json
 from ._sniff import has_keys, json_mismatch
-from ._thread import DELETED_TEXTS, ThreadBuilder, json_kind
+from ._thread import DELETED_TEXTS, ThreadBuilder, as_text, json_kind
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+_PATH = re.compile(r"0(?:\.\d+)+").fullmatch
 EXPECTED = ('Lemmy API JSON: a post ({"post_view": ...}), its comments ({"comments": [...]} '
             "with path fields), or both in one object")
 
@@ -88,14 +89,27 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
                 b.gap(did, "missing_thread", f"comment {cid} belongs to post {c.get('post_id')}, "
                       "which the file does not contain; kept in a document of its own")
             doc_of[str(c.get("post_id"))] = did
-        parts = str(c.get("path") or f"0.{cid}").split(".")
+        raw_path, bad_path = c.get("path"), None
+        if raw_path is None:
+            raw_path = f"0.{cid}"
+        elif not (isinstance(raw_path, str) and _PATH(raw_path)):
+            # without a readable path the comment's parent is unknown: top level, flagged, never guessed
+            bad_path = (f"{ptr}/comment/path: expected a path of comment ids such as \"0.12.{cid}\", found "
+                        f"{json_kind(raw_path)}; placed at the top level (flag orphan)")
+            raw_path = f"0.{cid}"
+        parts = raw_path.split(".")
         parent = parts[-2] if len(parts) > 2 else None
-        content = c.get("content") or ""
-        flags = ";".join(f for f in ("deleted", "removed") if c.get(f))
+        content, bad_text = as_text(c.get("content"), f"{ptr}/comment/content")
+        flags = [f for f in ("deleted", "removed") if c.get(f)]
         text_ = "" if flags and content.strip() in DELETED_TEXTS else content
-        b.unit(did, cid, "comment", text_, parent_key=parent, author=_author(view.get("creator")),
-               published=_utc(c.get("published")), locator=f"{ptr}/comment", platform_id=cid, flags=flags,
-               visible=content)
+        flags += ["text_lost"] if bad_text else []
+        flags += ["orphan"] if bad_path else []
+        uid = b.unit(did, cid, "comment", text_, parent_key=parent, author=_author(view.get("creator")),
+                     published=_utc(c.get("published")), locator=f"{ptr}/comment", platform_id=cid,
+                     flags=";".join(flags), visible=content)
+        for note in (bad_path, bad_text):
+            if note:
+                b.problem(did, uid, "bad_value", note)
         loaded.setdefault(f"{did}|{parent or '0'}", []).append(cid)
         counts = _obj(view.get("counts"))
         if isinstance(counts.get("child_count"), int):

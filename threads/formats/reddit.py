@@ -42,6 +42,7 @@ from ._sniff import SNIFF_CHARS, has_keys, json_mismatch
 from ._thread import (
     UNIT_FIELDS,
     ThreadBuilder,
+    as_text,
     covered_by_doc,
     epoch_to_utc,
     fix_stub_depths,
@@ -76,17 +77,24 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     author = _author(post.get("author"))
     published = epoch_to_utc(post.get("created_utc"))
     permalink = post.get("permalink")
-    b.doc(doc_id, outlet=f"r/{post['subreddit']}" if post.get("subreddit") else None, outlet_kind="forum",
-          title=unescape(post.get("title")), published=published, author=author,
-          url=f"https://www.reddit.com{permalink}" if permalink else post.get("url"))
     base = "/0/data/children/0/data"
+    title, bad_title = as_text(post.get("title"), f"{base}/title")
+    title = unescape(title)
+    b.doc(doc_id, outlet=f"r/{post['subreddit']}" if post.get("subreddit") else None, outlet_kind="forum",
+          title=title or None, published=published, author=author,
+          url=f"https://www.reddit.com{permalink}" if permalink else post.get("url"))
     common: dict[str, Any] = {"author": author, "published": published, "platform_id": fullname}
-    b.unit(doc_id, f"{fullname}:title", "title", unescape(post.get("title")) or "", locator=f"{base}/title",
-           **common)
-    selftext = unescape(post.get("selftext")) or ""
-    if selftext.strip() in _GONE:
-        b.unit(doc_id, f"{fullname}:body", "body", "", locator=f"{base}/selftext",
-               flags=_GONE[selftext.strip()], visible=selftext, **common)
+    uid = b.unit(doc_id, f"{fullname}:title", "title", title, locator=f"{base}/title",
+                 flags="text_lost" if bad_title else "", **common)
+    if bad_title:
+        b.problem(doc_id, uid, "bad_value", bad_title)
+    selftext, bad_body = as_text(post.get("selftext"), f"{base}/selftext")
+    selftext = unescape(selftext)
+    if bad_body or selftext.strip() in _GONE:
+        uid = b.unit(doc_id, f"{fullname}:body", "body", "", locator=f"{base}/selftext",
+                     flags="text_lost" if bad_body else _GONE[selftext.strip()], visible=selftext, **common)
+        if bad_body:
+            b.problem(doc_id, uid, "bad_value", bad_body)
     else:
         b.account(doc_id, selftext)
         for start, end, para in paragraphs(selftext):
@@ -130,12 +138,14 @@ def walk(b: ThreadBuilder, doc_id: str, things: list, pointer: str, post_fullnam
         parent_key = None if parent.startswith("t3_") else parent
         if kind == "t1":
             fullname = data.get("name") or f"t1_{data.get('id')}"
-            body = data.get("body")
-            body = "" if body is None else unescape(str(body))
-            flag = _GONE.get(body.strip(), "")
-            b.unit(doc_id, fullname, "comment", "" if flag else body, parent_key=parent_key,
-                   author=_author(data.get("author")), published=epoch_to_utc(data.get("created_utc")),
-                   locator=ptr, platform_id=fullname, flags=flag, visible=body)
+            body, bad = as_text(data.get("body"), f"{ptr}/data/body")
+            body = unescape(body)
+            flag = "text_lost" if bad else _GONE.get(body.strip(), "")
+            uid = b.unit(doc_id, fullname, "comment", "" if flag else body, parent_key=parent_key,
+                         author=_author(data.get("author")), published=epoch_to_utc(data.get("created_utc")),
+                         locator=ptr, platform_id=fullname, flags=flag, visible=body)
+            if bad:
+                b.problem(doc_id, uid, "bad_value", bad)
             replies = data.get("replies")
             children = replies.get("data", {}).get("children") if isinstance(replies, dict) else None
             for i, child in reversed(list(enumerate(children or []))):
