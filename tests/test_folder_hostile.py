@@ -61,25 +61,46 @@ def test_follow_symlinks_reads_links_out_of_the_folder(folder, tmp_path):
     assert sorted(corpus.docs["doc_id"]) == ["good", "other"] and warned == []
 
 
-def test_symlink_inside_the_folder_is_read(folder):
+def test_symlink_inside_the_folder_is_read_once(folder):
     (folder / "alias.txt").symlink_to(folder / "good.txt")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "x.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "also-sub").symlink_to(folder / "sub")
+    (folder / ".store").mkdir()
+    (folder / ".store" / "kept.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "kept.txt").symlink_to(folder / ".store" / "kept.txt")  # hidden target: read through the link
     corpus, warned = _read(folder)
-    assert sorted(corpus.docs["doc_id"]) == ["alias", "good"] and warned == []
+    assert corpus.docs["doc_id"].tolist() == ["good", "kept", "x"]
+    skipped = _skipped(corpus)
+    assert skipped[str(folder / "alias.txt")] == (f"symlink to a file inside the folder "
+                                                 f"({(folder / 'good.txt').resolve()}), which is read as itself")
+    assert skipped[str(folder / "also-sub")].startswith("symlink to a folder inside the folder")
+    assert len(warned) == 2
 
 
-def test_dangling_and_looping_symlinks_are_listed(folder):
+def test_dangling_looping_and_repeated_symlinks_are_listed(folder):
     (folder / "gone.txt").symlink_to(folder / "missing.txt")
     (folder / "a").symlink_to(folder / "b")
     (folder / "b").symlink_to(folder / "a")
     (folder / "sub").mkdir()
     (folder / "sub" / "up").symlink_to(folder)  # a folder that contains itself
-    corpus, warned = _read(folder)
-    assert corpus.docs["doc_id"].tolist() == ["good"]
+    outside = folder.parent / "outside"
+    outside.mkdir()
+    (outside / "o.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "out1").symlink_to(outside)
+    (folder / "out2").symlink_to(outside)  # with follow_symlinks, read once
+    (folder / "o-again.txt").symlink_to(outside / "o.txt")
+    corpus, warned = _read(folder, follow_symlinks=True)
+    assert corpus.docs["doc_id"].tolist() == ["good", "o-again"]
     skipped = _skipped(corpus)
     assert skipped[str(folder / "gone.txt")].startswith("dangling or looping symlink")
     assert skipped[str(folder / "a")].startswith("dangling or looping symlink")
-    assert skipped[str(folder / "sub" / "up")].startswith("looping symlink")
-    assert len(warned) == 4
+    assert skipped[str(folder / "sub" / "up")].startswith(f"looping symlink (to {folder.resolve()}")
+    assert skipped[str(folder / "out2")] == f"symlink to a folder already read ({outside.resolve()})"
+    assert skipped[str(folder / "out2")] == f"symlink to a folder already read ({outside.resolve()})"
+    assert skipped[str(folder / "out1" / "o.txt")] == (f"the same file as {folder / 'o-again.txt'} "
+                                                      "(through a symlink); read once")
+    assert len(warned) == 6
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")

@@ -7,10 +7,13 @@ read are returned with their reason, never dropped silently:
 
 - a symlink whose target lies outside the folder (unless ``follow_symlinks``),
   so a stray link to ``/etc/passwd`` or a home directory is not ingested;
+- a symlink to a file or folder inside the folder, which is read as itself
+  (once, not twice; a link into a hidden folder is followed);
 - a dangling symlink, or one that loops;
 - a FIFO, socket or device (reading one would block or never end);
 - a subfolder that cannot be listed (e.g. permission denied);
-- a folder reached a second time through a symlink (it is read once).
+- a folder reached a second time through a symlink, e.g. one outside the
+  folder linked twice with ``follow_symlinks`` (it is read once).
 """
 
 from __future__ import annotations
@@ -46,11 +49,15 @@ def _inside(target: Path, root: Path) -> bool:
     return target == root or root in target.parents
 
 
+def _hidden(target: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in target.relative_to(root).parts)
+
+
 def list_folder(folder: str | os.PathLike, follow_symlinks: bool = False) -> tuple[list[Path], list[Skipped]]:
     """The regular files under ``folder`` (sorted) and the entries skipped, with reasons.
 
-    Symlinks that stay inside the folder are followed; those that leave it
-    are skipped unless ``follow_symlinks=True``. Raises :class:`InputError`
+    Symlinks to what the folder holds anyway are skipped (it is read once);
+    those that leave it are skipped unless ``follow_symlinks=True``. Raises :class:`InputError`
     when ``folder`` itself cannot be listed.
     """
     top = Path(folder)
@@ -58,6 +65,7 @@ def list_folder(folder: str | os.PathLike, follow_symlinks: bool = False) -> tup
     files: list[Path] = []
     skipped: list[Skipped] = []
     seen_dirs = {root}
+    followed = False
     stack = [top]
     while stack:
         here = stack.pop()
@@ -81,14 +89,24 @@ def list_folder(folder: str | os.PathLike, follow_symlinks: bool = False) -> tup
                 except (OSError, RuntimeError):
                     skipped.append(Skipped(path, "dangling or looping symlink (its target cannot be reached)"))
                     continue
-                if not follow_symlinks and not _inside(target, root):
+                is_dir = stat.S_ISDIR(mode)
+                if is_dir and _inside(root, target):
+                    skipped.append(Skipped(path, f"looping symlink (to {target}, which contains it)"))
+                    continue
+                if _inside(target, root):
+                    if not _hidden(target, root):  # the target is read as itself: once, not twice
+                        skipped.append(Skipped(path, f"symlink to a {'folder' if is_dir else 'file'} inside "
+                                                     f"the folder ({target}), which is read as itself"))
+                        continue
+                elif not follow_symlinks:
                     skipped.append(Skipped(path, f"symlink leaving the folder (to {target}); "
                                                  "pass follow_symlinks=True (--follow-symlinks) to read it"))
                     continue
-                if stat.S_ISDIR(mode):
-                    if target in seen_dirs or _inside(root, target):
-                        skipped.append(Skipped(path, f"looping symlink (folder {target} is already read)"))
-                        continue
+                followed = True
+                if is_dir and target in seen_dirs:  # e.g. one folder outside linked twice
+                    skipped.append(Skipped(path, f"symlink to a folder already read ({target})"))
+                    continue
+                if is_dir:
                     seen_dirs.add(target)
             else:
                 try:
@@ -106,4 +124,20 @@ def list_folder(folder: str | os.PathLike, follow_symlinks: bool = False) -> tup
                 kind = special_kind(mode) or "special file"
                 skipped.append(Skipped(path, f"not a regular file (a {kind})"))
         stack.extend(reversed(subdirs))
-    return sorted(files), skipped
+    files.sort()
+    if followed:  # links out of the folder may reach one file twice: read it once
+        files = _once(files, skipped)
+    return files, skipped
+
+
+def _once(files: list[Path], skipped: list[Skipped]) -> list[Path]:
+    first: dict[Path, Path] = {}
+    out = []
+    for f in files:
+        real = f.resolve()
+        if real in first:
+            skipped.append(Skipped(f, f"the same file as {first[real]} (through a symlink); read once"))
+        else:
+            first[real] = f
+            out.append(f)
+    return out
