@@ -170,3 +170,26 @@ def test_cli_follow_symlinks(folder, tmp_path, capsys):
     assert f"warning: skipped {folder / 'link.txt'}: symlink leaving the folder" in printed.err
     assert main(["parse", str(folder), "--out", str(tmp_path / "o2"), "--follow-symlinks"]) == 0
     assert sorted(threads.read_corpus(tmp_path / "o2").docs["doc_id"]) == ["good", "link"]
+
+
+def test_a_parser_bug_on_one_file_is_listed_and_the_rest_parsed(folder, monkeypatch):
+    import dataclasses
+
+    from threads.formats import _REGISTRY, registry
+
+    text = registry()["text"]
+
+    def parse(source, path, doc_id):  # stands for a parser bug on one odd file
+        if path.name == "odd.txt":
+            raise KeyError("data")
+        return text.parse(source, path, doc_id)
+
+    monkeypatch.setitem(_REGISTRY, "text", dataclasses.replace(text, parse=parse))
+    (folder / "odd.txt").write_text(ARTICLE, encoding="utf-8")
+    corpus, warned = _read(folder)
+    assert corpus.docs["doc_id"].tolist() == ["good"]
+    reason = "the parser failed (KeyError: 'data'); please report this file"
+    assert _skipped(corpus) == {str(folder / "odd.txt"): reason}
+    assert warned == [f"skipped {folder / 'odd.txt'}: {reason}"]
+    with pytest.raises(KeyError):  # named directly, a bug is not hidden
+        threads.read(folder / "odd.txt")
