@@ -163,3 +163,93 @@ def test_a_text_that_is_not_json_is_still_text(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("42 ways to say no\n", encoding="utf-8")
     assert threads.read(path).docs["source_format"].tolist() == ["text"]
+
+
+# ------------------------------------------------------------------ every field of the wrong type
+def _json_paths(obj, path=()):
+    """Every place in ``obj`` (the first item of each array)."""
+    yield path
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _json_paths(value, (*path, key))
+    elif isinstance(obj, list):
+        for i, value in enumerate(obj[:1]):
+            yield from _json_paths(value, (*path, i))
+
+
+def _replaced(obj, path, value):
+    out = json.loads(json.dumps(obj))
+    here = out
+    for key in path[:-1]:
+        here = here[key]
+    here[path[-1]] = value
+    return out
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("reddit_thread.json", "reddit"), ("discourse_topic.json", "discourse"),
+                                           ("lemmy_post.json", "lemmy"), ("lemmy_comments.json", "lemmy"),
+                                           ("hn_item.json", "hackernews-json")])
+def test_any_field_of_the_wrong_type_gives_a_corpus_or_an_error_naming_the_file(fixtures, name, fmt):
+    from pathlib import Path
+
+    from threads.errors import ThreadframeError
+    from threads.formats import registry
+
+    data = json.loads((fixtures / "platforms" / name).read_text(encoding="utf-8"))
+    parse = registry()[fmt].parse
+    failures = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path in list(_json_paths(data))[1:]:
+            for value in (5, [1], {"a": 1}):
+                try:
+                    parse(json.dumps(_replaced(data, path, value)), Path(name), "d")
+                except ThreadframeError as exc:
+                    assert str(exc).startswith(f"{name}: ")
+                except Exception as exc:  # noqa: BLE001 - the point: collect every raw traceback
+                    failures.append(f"{'/'.join(map(str, path))} = {value!r}: {type(exc).__name__}: {exc}")
+    assert failures == []
+
+
+@pytest.mark.parametrize("replies", [{"kind": "Listing", "data": 5}, {"kind": "Listing", "data": {"children": 5}}])
+def test_reddit_replies_of_the_wrong_type_are_listed(tmp_path, replies):
+    comment = {"kind": "t1", "data": {"id": "c", "name": "t1_c", "parent_id": "t3_p", "body": "hi",
+                                      "created_utc": 1, "replies": replies}}
+    more = {"kind": "more", "data": {"id": "m", "parent_id": "t3_p", "count": 2, "children": "abc"}}
+    corpus = _read(_write(tmp_path, "thread.json", reddit(comments=[comment, more])))
+    assert corpus.units["text"].tolist()[:2] == ["T", "hi"]
+    details = _problems(corpus, "bad_value")["detail"].tolist()
+    assert details[-1] == ("/1/data/children/1/data/children: expected an array, found a JSON string ('abc'); "
+                           "nothing under it was read")
+    assert details[0].startswith("/1/data/children/0/data/replies/data/children: expected an array"
+                                 if isinstance(replies["data"], dict) else
+                                 "/1/data/children/0/data/replies: a Listing without a \"data\" object")
+
+
+def test_morechildren_of_the_wrong_type_give_an_error_naming_the_file(fixtures, tmp_path):
+    from threads.errors import ThreadframeError
+    from threads.formats.reddit import merge_morechildren_text
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        thread = threads.read(fixtures / "platforms" / "reddit_thread.json")
+    data = json.loads((fixtures / "platforms" / "reddit_morechildren.json").read_text(encoding="utf-8"))
+    failures = []
+    for path in list(_json_paths(data))[1:]:
+        for value in (5, [1], {"a": 1}):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    merge_morechildren_text(thread, json.dumps(_replaced(data, path, value)), tmp_path / "m.json")
+            except ThreadframeError as exc:
+                assert str(exc).startswith(f"{tmp_path / 'm.json'}: ")
+            except Exception as exc:  # noqa: BLE001 - the point: collect every raw traceback
+                failures.append(f"{'/'.join(map(str, path))} = {value!r}: {type(exc).__name__}: {exc}")
+    assert failures == []
+
+
+def test_an_export_with_nothing_readable_names_the_file(tmp_path):
+    path = _write(tmp_path, "comments.json", {"comments": [1, "x"]})
+    with pytest.raises(FormatError, match=re.escape(f"{path}: lemmy: nothing could be read (/comments/0: not a "
+                                                    "Lemmy comment view; skipped; /comments/1:")):
+        threads.read(path, format="lemmy")

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..corpus import Corpus
-from ..errors import ThreadframeWarning
+from ..errors import FormatError, ThreadframeWarning
 from ..schema import PROBLEM_COLUMNS
 from ..tree import add_flag, repair_reply_tree
 
@@ -119,6 +119,12 @@ class ThreadBuilder:
         ``visible`` is the source text the unit stands for (default: ``text``);
         pass ``""`` when it was counted with :meth:`account` already.
         """
+        bad = None
+        if text is not None and not isinstance(text, str):  # a safety net under the formats' own checks
+            _, bad = as_text(text, locator or key)
+            text, flags = "", add_flag(flags, "text_lost")
+        if visible is not None and not isinstance(visible, str):
+            visible = ""
         unit_id = f"{doc_id}:{key}"
         if unit_id in self._ids:
             n = 2
@@ -135,7 +141,19 @@ class ThreadBuilder:
             "author": author, "published": published, "subject": subject, "text": text or "",
             "start": start, "end": end, "locator": locator, "platform_id": platform_id, "flags": flags,
         })
+        if bad:
+            self.problem(doc_id, unit_id, "bad_value", bad)
         return unit_id
+
+    def items(self, doc_id: str | None, value: Any, where: str) -> list:
+        """``value`` if it is a JSON array (``None``: empty); else empty, with a ``bad_value`` problem row."""
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        self.problem(doc_id, None, "bad_value", f"{where}: expected an array, found {json_kind(value)}; "
+                     "nothing under it was read")
+        return []
 
     def visible_totals(self) -> tuple[int, int]:
         """Characters and non-whitespace characters of source text shown to the builder, all documents."""
@@ -152,6 +170,9 @@ class ThreadBuilder:
 
     # ------------------------------------------------------------------ output
     def build(self) -> Corpus:
+        if not self.docs and not self.units:
+            reasons = "; ".join(p["detail"] for p in self.problems[:3]) or "the export holds nothing"
+            raise FormatError(self.path, f"{self.source_format}: nothing could be read ({reasons})")
         for u in self.units:
             if u["doc_id"] not in self.docs:
                 self.docs[u["doc_id"]] = {"doc_id": u["doc_id"]}

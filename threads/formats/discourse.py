@@ -100,7 +100,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         for detail in (bad, bad_reply):
             if detail:
                 b.problem(doc_id, uid, "bad_value", detail)
-    ids = (stream.get("stream") or []) if isinstance(stream, dict) else []
+    ids = b.items(doc_id, stream.get("stream"), "/post_stream/stream") if isinstance(stream, dict) else []
     missing = [str(x) for x in ids if str(x) not in set(by_number.values())]
     if missing:
         uid = b.unit(doc_id, "more:stream", "meta", f"[{len(missing)} more posts not loaded]",

@@ -123,7 +123,7 @@ def _add_post(b: ThreadBuilder, did: str, view: dict, ptr: str) -> None:
     pid = str(post.get("id"))
     author = _author(view.get("creator"))
     community = _obj(view.get("community"))
-    host = urlsplit(community.get("actor_id") or "").hostname
+    host = _host(community.get("actor_id"))
     outlet = f"!{community['name']}@{host}" if community.get("name") and host else community.get("name")
     published = _utc(post.get("published"))
     b.doc(did, outlet=outlet, outlet_kind="forum", title=post.get("name"), url=post.get("ap_id"),
@@ -131,8 +131,12 @@ def _add_post(b: ThreadBuilder, did: str, view: dict, ptr: str) -> None:
     common: dict[str, Any] = {"author": author, "published": published, "platform_id": pid}
     if post.get("name"):
         b.unit(did, f"post-{pid}:title", "title", post["name"], locator=f"{ptr}/post/name", **common)
-    body = post.get("body") or ""
+    body, bad = as_text(post.get("body"), f"{ptr}/post/body")
     flags = ";".join(f for f in ("deleted", "removed") if post.get(f))
+    if bad:
+        uid = b.unit(did, f"post-{pid}:body@0", "body", "", locator=f"{ptr}/post/body",
+                     flags=";".join([flags, "text_lost"]).strip(";"), **common)
+        b.problem(did, uid, "bad_value", bad)
     b.account(did, body)
     for start, end, para in paragraphs(body):
         b.unit(did, f"post-{pid}:body@{start}", "body", para, start=start, end=end,
@@ -178,6 +182,16 @@ def _obj(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _host(actor_id) -> str | None:
+    """The instance of an ``actor_id`` URL (None when it is not a URL)."""
+    if not isinstance(actor_id, str):
+        return None
+    try:
+        return urlsplit(actor_id).hostname
+    except ValueError:  # e.g. "http://[bad"
+        return None
+
+
 def _replies(n: int) -> str:
     return "reply" if n == 1 else "replies"
 
@@ -185,7 +199,7 @@ def _replies(n: int) -> str:
 def _author(creator) -> str | None:
     if not isinstance(creator, dict) or not creator.get("name"):
         return None
-    host = urlsplit(creator.get("actor_id") or "").hostname
+    host = _host(creator.get("actor_id"))
     return f"{creator['name']}@{host}" if host else creator["name"]
 
 

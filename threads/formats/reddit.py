@@ -73,7 +73,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     post, forest = _thread_parts(data, text, path)
     unescape = text_decoder(text)
     b = ThreadBuilder(path, "reddit")
-    fullname = post.get("name") or f"t3_{post.get('id')}"
+    fullname = str(post.get("name") or f"t3_{post.get('id')}")
     author = _author(post.get("author"))
     published = epoch_to_utc(post.get("created_utc"))
     permalink = post.get("permalink")
@@ -137,7 +137,7 @@ def walk(b: ThreadBuilder, doc_id: str, things: list, pointer: str, post_fullnam
         parent = str(data.get("parent_id") or nesting_parent or post_fullname)
         parent_key = None if parent.startswith("t3_") else parent
         if kind == "t1":
-            fullname = data.get("name") or f"t1_{data.get('id')}"
+            fullname = str(data.get("name") or f"t1_{data.get('id')}")
             body, bad = as_text(data.get("body"), f"{ptr}/data/body")
             body = unescape(body)
             flag = "text_lost" if bad else _GONE.get(body.strip(), "")
@@ -147,8 +147,15 @@ def walk(b: ThreadBuilder, doc_id: str, things: list, pointer: str, post_fullnam
             if bad:
                 b.problem(doc_id, uid, "bad_value", bad)
             replies = data.get("replies")
-            children = replies.get("data", {}).get("children") if isinstance(replies, dict) else None
-            for i, child in reversed(list(enumerate(children or []))):
+            listing = replies.get("data") if isinstance(replies, dict) else None
+            if isinstance(listing, dict):
+                children = b.items(doc_id, listing.get("children"), f"{ptr}/data/replies/data/children")
+            else:
+                children = []
+                if isinstance(replies, dict):
+                    b.problem(doc_id, uid, "bad_value", f"{ptr}/data/replies: a Listing without a \"data\" "
+                              "object; its replies were not read")
+            for i, child in reversed(list(enumerate(children))):
                 child_ptr = child_pointer(ptr, fullname, f"/data/replies/data/children/{i}")
                 stack.append((child, child_ptr, fullname))
         elif kind == "more":
@@ -158,7 +165,7 @@ def walk(b: ThreadBuilder, doc_id: str, things: list, pointer: str, post_fullnam
 
 
 def _add_stub(b: ThreadBuilder, doc_id: str, data: dict, parent: str, parent_key, ptr: str) -> None:
-    children = [str(c) for c in data.get("children") or []]
+    children = [str(c) for c in b.items(doc_id, data.get("children"), f"{ptr}/data/children")]
     count = data.get("count") or 0
     if children:
         text = f"[load more comments ({count} {'reply' if count == 1 else 'replies'})]"
@@ -243,7 +250,8 @@ def merge_morechildren_text(corpus: Corpus, text: str, path: Path) -> Corpus:
     things = _more_things(load_json(text, path, EXPECTED_MORE), text, path)
     if not things:
         return corpus
-    links = {t.get("data", {}).get("link_id") for t in things if isinstance(t, dict)} - {None}
+    datas = [t.get("data") for t in things if isinstance(t, dict)]
+    links = {str(d["link_id"]) for d in datas if isinstance(d, dict) and d.get("link_id") is not None}
     if len(links) != 1:
         raise FormatError(path, f"expected comments of one thread, found link ids {sorted(links) or 'none'}")
     link = links.pop()
