@@ -193,3 +193,17 @@ def test_a_parser_bug_on_one_file_is_listed_and_the_rest_parsed(folder, monkeypa
     assert warned == [f"skipped {folder / 'odd.txt'}: {reason}"]
     with pytest.raises(KeyError):  # named directly, a bug is not hidden
         threads.read(folder / "odd.txt")
+
+
+def test_document_ids_that_collide_across_files_are_made_unique(folder, fixtures):
+    # a.json holds comments of post 999, which become document "a-999", the id of a-999.txt too
+    data = json.loads((fixtures / "platforms" / "lemmy_comments.json").read_text(encoding="utf-8"))
+    data["comments"][0]["comment"]["post_id"] = 999
+    (folder / "a.json").write_text(json.dumps(data), encoding="utf-8")
+    (folder / "a-999.txt").write_text(ARTICLE, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the moved comment is a data gap; not what is tested
+        corpus = threads.read(folder)
+    docs = corpus.docs.set_index("doc_id")["source_path"]
+    assert docs.to_dict() == {"a-999": str(folder / "a-999.txt"), "a-2": str(folder / "a.json"),
+                              "a-2-999": str(folder / "a.json"), "good": str(folder / "good.txt")}

@@ -45,11 +45,23 @@ def _why(exc: Exception) -> str:
     return f"the parser failed ({type(exc).__name__}: {exc}); please report this file"
 
 
-def _parse_one(f: Format, text: str, path: Path, doc_id: str) -> Corpus:
-    try:
-        return f.parse(text, path, doc_id)
-    except CorpusError as exc:  # a table check inside a parser: say which file broke it
-        raise FormatError(path, f"{f.name}: {exc}") from exc
+def _parse_one(f: Format, text: str, path: Path, doc_id: str, taken: set[str]) -> Corpus:
+    """Parse one file; its document ids must not be ``taken`` by an earlier file.
+
+    A file can make several documents (``a-999`` for post 999 of ``a.json``),
+    so it may collide with another file's id although the names differ; then
+    it is parsed again under ``a-2``, ``a-3``, ... as same-named files are.
+    """
+    for n in range(1, 100):
+        try:
+            corpus = f.parse(text, path, doc_id if n == 1 else f"{doc_id}-{n}")
+        except CorpusError as exc:  # a table check inside a parser: say which file broke it
+            raise FormatError(path, f"{f.name}: {exc}") from exc
+        ids = set(corpus.docs["doc_id"])
+        if not ids & taken:
+            taken.update(ids)
+            return corpus
+    raise FormatError(path, f"its document ids ({', '.join(sorted(ids & taken)[:5])}) are used by other files")
 
 
 def _not_regular(p: Path) -> InputError | None:
@@ -120,6 +132,7 @@ def read(
             jobs.append((p, False))
 
     seen_ids: dict[str, int] = {}
+    taken: set[str] = set()  # document ids of the files parsed so far
     corpora: list[Corpus] = []
     skipped: list[dict] = []
     for entry in not_read:
@@ -142,7 +155,7 @@ def read(
             if f.options.get("merge"):  # e.g. Reddit morechildren: merged into its thread below
                 pending.append((f, text, path, in_folder))
                 continue
-            corpora.append(_parse_one(f, text, path, doc_id))
+            corpora.append(_parse_one(f, text, path, doc_id, taken))
         except Exception as exc:
             if not in_folder:
                 raise
@@ -160,7 +173,7 @@ def read(
     elif pending:  # nothing to merge into: each format's parse explains what to do
         for f, text, path, in_folder in pending:
             try:
-                corpora.append(_parse_one(f, text, path, make_doc_id(path)))
+                corpora.append(_parse_one(f, text, path, make_doc_id(path), taken))
             except Exception as exc:
                 if not in_folder:
                     raise
