@@ -94,3 +94,21 @@ def test_a_page_with_no_text_is_an_error_not_zero_units(tmp_path, page):
     path.write_text(page, encoding="utf-8")
     with pytest.raises(FormatError, match=r"page\.html: the page has no visible text"):
         threads.read(path)
+
+
+def test_impossible_comment_offset_is_not_guessed(classic, tmp_path):
+    from threads.formats._html import parse_when
+
+    assert parse_when("2019-03-04T09:30:00-45:00") is None  # the date patterns used to read it as 09:30 UTC
+    assert parse_when("2019-03-04T09:30:00+05:00") == pd.Timestamp("2019-03-04 04:30", tz="UTC")
+    page = classic.replace('<a href="#comment-102">March 4, 2019 at 1:05 pm</a>',
+                           '<time datetime="2019-03-04T13:05:00+99:00">soon</time>')
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    corpus, _ = _read(path)
+    cm = corpus.units[corpus.units["role"] == "comment"].set_index("platform_id")
+    assert pd.isna(cm.loc["comment-102", "published"])
+    bad = corpus.problems[corpus.problems["problem"] == "bad_timezone"]
+    assert bad["unit_id"].tolist() == ["page:comment-102"]
+    assert bad["detail"].tolist() == ["comment time '2019-03-04T13:05:00+99:00' has the UTC offset +99:00, "
+                                      "which no time zone has; left NaT"]

@@ -395,6 +395,8 @@ def parse_when(value: str | None, default_tz=UTC) -> datetime | None:
     if _EPOCH_SECONDS(s):
         return datetime.fromtimestamp(int(s), tz=UTC)
     iso = s.replace("Z", "+00:00") if _ISO_DATE(s) else None
+    if iso and bad_offset(s):  # no zone has it: not a time to guess (the date patterns below would)
+        return None
     if iso:
         try:
             dt = datetime.fromisoformat(iso.split()[0] if "T" in iso else iso)

@@ -128,6 +128,12 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
         published = parse_when(when_raw, tz) if when_raw else None
         if published is None and chrome:
             published = parse_when(chrome, tz)
+        if when_raw and (odd := bad_offset(when_raw)):
+            problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": uid,
+                             "problem": "bad_timezone",
+                             "detail": f"comment time {when_raw!r} has the UTC offset {odd}, which no time zone "
+                                       "has; " + ("left NaT" if published is None else
+                                                  "the date shown on the page was used")})
         if author:
             author = _SAYS.sub("", author).strip(" ,:|") or None
         flags = []
