@@ -79,7 +79,7 @@ def _test_table(table: np.ndarray, test: str) -> tuple[str, float, float, int]:
     if np.isnan(chi2):
         return "none (no variation)", np.nan, np.nan, dof
     expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
-    if test == "auto":
+    if test == "units":
         test = "fisher" if table.shape[0] == 2 and (expected < 5).any() else "chi2"
     if test == "fisher":
         if table.shape[0] != 2:
@@ -107,12 +107,15 @@ def compare_groups(
 ) -> pd.DataFrame:
     """Do groups differ in how often units carry each frame (or stance)?
 
-    For every category, the table groups x (present, absent) is tested:
-    ``test="auto"`` uses Fisher's exact test for two groups when an expected
-    count is below 5 and the chi-square test (no continuity correction)
-    otherwise; ``"chi2"`` and ``"fisher"`` force one; ``"permutation"``
-    permutes group labels between whole clusters (respecting that units are
-    clustered in documents/threads) with the chi-square statistic.
+    For every category, the table groups x (present, absent) is tested. The
+    default, ``test="auto"``, respects that units are clustered: it is
+    ``"permutation"``, which permutes group labels between whole clusters
+    (``cluster``: comment threads by default, or ``"doc"``) with the
+    chi-square statistic, so paragraphs of one article or comments of one
+    thread are never counted as independent evidence. ``"units"`` treats units
+    as independent (Fisher's exact test for two groups when an expected count
+    is below 5, else chi-square without continuity correction); ``"chi2"`` and
+    ``"fisher"`` force one of those.
 
     With two groups there is one row per category (``comparison="pair"``);
     with more, an ``"omnibus"`` row per category and, when ``pairwise`` (the
@@ -140,8 +143,10 @@ def compare_groups(
     the counts; ``attrs["descriptive"]`` is True when every row is.
     ``min_docs=1`` tests anyway (units then count as independent).
     """
-    if test not in ("auto", "chi2", "fisher", "permutation"):
-        raise ThreadframeError(f"test={test!r}: use 'auto', 'chi2', 'fisher' or 'permutation'")
+    if test not in ("auto", "units", "chi2", "fisher", "permutation"):
+        raise ThreadframeError(f"test={test!r}: use 'auto', 'permutation', 'units', 'chi2' or 'fisher'")
+    if test == "auto":
+        test = "permutation"
     by_cols = as_list(by)
     if len(by_cols) != 1:
         raise ThreadframeError("compare_groups: give one grouping column (combine columns first)")

@@ -173,8 +173,9 @@ def plot_alignment_matrix(matrix: pd.DataFrame, *, value: str = "share_kept", ve
                           ax=None, rc=None):
     """Story-alignment matrix: cell (version, reference) is the share of the
     reference's sentences the version carries (``share_kept``: shared or
-    paraphrased) or reproduces near-identically (``share_shared``); the cell
-    text gives both."""
+    paraphrased) or carries near-identically (``share_shared``); the cell
+    text gives both. Shared material does not say which version took it from
+    which: both may draw on a third source."""
     require_columns(matrix, ["version", "reference", "share_kept", "share_shared"],
                     "plot_alignment_matrix: table")
     names = _order(sorted(set(matrix["version"]) | set(matrix["reference"])), versions)

@@ -150,7 +150,7 @@ def test_chi_square_and_cramers_v_match_scipy():
              "B": (rng.random(50) < 0.5).astype(int).tolist(),
              "C": (rng.random(40) < 0.35).astype(int).tolist()}
     tags, units = make_tables(flags, docs_per_group=5)
-    out = compare_groups(tags, units, by="outlet", categories=["security"])
+    out = compare_groups(tags, units, by="outlet", categories=["security"], test="units")
     omni = out[out["comparison"] == "omnibus"].iloc[0]
     table = np.array([[sum(f), len(f) - sum(f)] for f in flags.values()])
     chi2, p, dof, _ = stats.chi2_contingency(table, correction=False)
@@ -168,7 +168,7 @@ def test_chi_square_and_cramers_v_match_scipy():
 
 def test_small_two_by_two_uses_fisher_like_scipy():
     tags, units = make_tables({"A": [1, 1, 1, 0, 0], "B": [0, 0, 0, 0, 1, 0]}, docs_per_group=2)
-    row = compare_groups(tags, units, by="outlet", categories="security").iloc[0]
+    row = compare_groups(tags, units, by="outlet", categories="security", test="units").iloc[0]
     odds, p = stats.fisher_exact([[3, 2], [1, 5]])
     assert row["comparison"] == "pair"
     assert row["test"] == "fisher"
@@ -271,8 +271,9 @@ def test_one_document_per_group_is_descriptive_not_tested():
     assert (five["n_docs_b"] == 5).all()
     pd.testing.assert_series_equal(five["share_a"], one["share_a"])
     # min_docs=1 tests anyway; a higher bar makes five documents descriptive too
-    forced = compare_groups(tags, units, by="outlet", min_docs=1)
-    assert forced["p_value"].to_numpy() == pytest.approx(five["p_value"].to_numpy())
+    forced = compare_groups(tags, units, by="outlet", min_docs=1, test="units")
+    five_units = compare_groups(*make_tables(flags, docs_per_group=5), by="outlet", test="units")
+    assert forced["p_value"].to_numpy() == pytest.approx(five_units["p_value"].to_numpy())
     assert compare_groups(*make_tables(flags, docs_per_group=5), by="outlet", min_docs=6)[
         "descriptive"].all()
     with pytest.raises(ThreadframeError, match="min_docs"):
@@ -289,3 +290,16 @@ def test_three_outlets_one_with_one_document():
     assert not pairs.loc[("A", "B"), "descriptive"] and pairs.loc[("A", "B"), "p_value"] >= 0
     assert pairs.loc[("A", "C"), "descriptive"] and pairs.loc[("B", "C"), "descriptive"]
     assert not out.attrs["descriptive"]
+
+
+def test_the_default_test_permutes_whole_documents():
+    """Units of one document are not independent: by default they move together."""
+    # Two outlets, three documents each; within a document every paragraph agrees,
+    # so there are really six observations, not 120.
+    flags = {"A": [int(i % 3 != 2) for i in range(60)], "B": [int(i % 3 == 2) for i in range(60)]}
+    tags, units = make_tables(flags, docs_per_group=3)
+    default = compare_groups(tags, units, by="outlet", categories="security", cluster="doc").iloc[0]
+    naive = compare_groups(tags, units, by="outlet", categories="security", test="units").iloc[0]
+    assert default["test"] == "permutation (cluster)"
+    assert naive["p_value"] < 0.001  # 40/60 against 20/60 as if 120 independent paragraphs
+    assert default["p_value"] > 0.2  # 2 of 3 documents against 1 of 3: no evidence

@@ -406,6 +406,8 @@ def _parse_when(value: str | None, default_tz=UTC) -> datetime | None:
     if _EPOCH_SECONDS(s):
         return datetime.fromtimestamp(int(s), tz=UTC)
     iso = s.replace("Z", "+00:00") if _ISO_DATE(s) else None
+    if iso and bad_offset(s):  # no zone has it: not a time to guess (the date patterns below would)
+        return None
     if iso:
         try:
             dt = datetime.fromisoformat(iso.split()[0] if "T" in iso else iso)
@@ -437,12 +439,15 @@ def _parse_when(value: str | None, default_tz=UTC) -> datetime | None:
     return None
 
 
+_ISO_OFFSET = re.compile(r"T\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(Z|[+-]\d\d:?\d\d)$")
+
+
 def offset_of(value: str | None):
-    """The UTC offset stated in an ISO timestamp, as a tzinfo (None when there is none)."""
+    """The UTC offset stated in an ISO timestamp, as a tzinfo (None when there is none or it is impossible)."""
     if not value:
         return None
-    m = re.search(r"T\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(Z|[+-]\d\d:?\d\d)$", value.strip())
-    if not m:
+    m = _ISO_OFFSET.search(value.strip())
+    if not m or bad_offset(value):
         return None
     z = m.group(1)
     if z == "Z":
@@ -450,6 +455,16 @@ def offset_of(value: str | None):
     sign = 1 if z[0] == "+" else -1
     hh, mm = int(z[1:3]), int(z[-2:])
     return timezone(sign * timedelta(hours=hh, minutes=mm))
+
+
+def bad_offset(value: str | None) -> str | None:
+    """The offset of an ISO timestamp when no time zone can have it (``-45:00``), else None."""
+    m = _ISO_OFFSET.search(value.strip()) if value else None
+    if not m or m.group(1) == "Z":
+        return None
+    z = m.group(1)
+    hh, mm = int(z[1:3]), int(z[-2:])
+    return z if hh >= 24 or mm >= 60 else None
 
 
 # ---------------------------------------------------------------- metadata

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..corpus import Corpus
-from ..errors import ThreadframeWarning
+from ..errors import FormatError, ThreadframeWarning
 from ..schema import PROBLEM_COLUMNS
 from ..times import PROBLEM, flag_bad_times, parse_time, parse_times
 from ..tree import add_flag, repair_reply_tree
@@ -51,6 +51,33 @@ def epoch_to_utc(value) -> pd.Timestamp | None:
     except (TypeError, ValueError):
         return None
     return parse_time(value)[0]
+
+
+def json_kind(value) -> str:
+    """How a JSON value reads in a message: "a JSON object", "a JSON number (5)", ..."""
+    if isinstance(value, dict):
+        return "a JSON object"
+    if isinstance(value, list):
+        return "a JSON array"
+    if value is None or isinstance(value, bool):
+        return f"JSON {'null' if value is None else str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"a JSON number ({value})"
+    if isinstance(value, str):
+        return f"a JSON string ({value[:40]!r})"
+    return f"a JSON {type(value).__name__}"
+
+
+def as_text(value: Any, where: str) -> tuple[str, str | None]:
+    """``(text, problem detail)`` for a field that should hold text (``None`` = no text).
+
+    Anything else (an object, a list, a number) is not turned into its Python
+    repr: the text is empty and the detail (for a ``bad_value`` problem row;
+    the caller flags the unit ``text_lost``) names the field and what it held.
+    """
+    if value is None or isinstance(value, str):
+        return value or "", None
+    return "", f"{where}: expected text, found {json_kind(value)}; kept with empty text (flag text_lost)"
 
 
 def short(items, n: int = 20) -> str:
@@ -94,6 +121,12 @@ class ThreadBuilder:
         ``visible`` is the source text the unit stands for (default: ``text``);
         pass ``""`` when it was counted with :meth:`account` already.
         """
+        bad = None
+        if text is not None and not isinstance(text, str):  # a safety net under the formats' own checks
+            _, bad = as_text(text, locator or key)
+            text, flags = "", add_flag(flags, "text_lost")
+        if visible is not None and not isinstance(visible, str):
+            visible = ""
         unit_id = f"{doc_id}:{key}"
         if unit_id in self._ids:
             n = 2
@@ -110,7 +143,19 @@ class ThreadBuilder:
             "author": author, "published": published, "subject": subject, "text": text or "",
             "start": start, "end": end, "locator": locator, "platform_id": platform_id, "flags": flags,
         })
+        if bad:
+            self.problem(doc_id, unit_id, "bad_value", bad)
         return unit_id
+
+    def items(self, doc_id: str | None, value: Any, where: str) -> list:
+        """``value`` if it is a JSON array (``None``: empty); else empty, with a ``bad_value`` problem row."""
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        self.problem(doc_id, None, "bad_value", f"{where}: expected an array, found {json_kind(value)}; "
+                     "nothing under it was read")
+        return []
 
     def visible_totals(self) -> tuple[int, int]:
         """Characters and non-whitespace characters of source text shown to the builder, all documents."""
@@ -148,6 +193,9 @@ class ThreadBuilder:
 
     # ------------------------------------------------------------------ output
     def build(self) -> Corpus:
+        if not self.docs and not self.units:
+            reasons = "; ".join(p["detail"] for p in self.problems[:3]) or "the export holds nothing"
+            raise FormatError(self.path, f"{self.source_format}: nothing could be read ({reasons})")
         for u in self.units:
             if u["doc_id"] not in self.docs:
                 self.docs[u["doc_id"]] = {"doc_id": u["doc_id"]}
@@ -195,5 +243,5 @@ def fix_stub_depths(units: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-__all__ = ["DELETED_TEXTS", "UNIT_FIELDS", "DataGapWarning", "ThreadBuilder", "add_flag", "covered_by_doc",
-           "epoch_to_utc", "fix_stub_depths", "nonspace", "short"]
+__all__ = ["DELETED_TEXTS", "UNIT_FIELDS", "DataGapWarning", "ThreadBuilder", "add_flag", "as_text",
+           "covered_by_doc", "epoch_to_utc", "fix_stub_depths", "json_kind", "nonspace", "short"]
