@@ -8,6 +8,7 @@ reports every problem with its file name and line number.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html
 import os
@@ -116,6 +117,8 @@ class Codebook:
     language: str = "en"
     stance: Stance | None = None
     source: str | None = field(default=None, compare=False)
+    #: The YAML text it was parsed from (model files embed it; see model_io).
+    text: str | None = field(default=None, compare=False)
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -247,7 +250,7 @@ def parse_codebook(text: str, source: str | None = None) -> Codebook:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise CodebookError(source, [(line, f"not valid YAML: {problem}")]) from None
-    return _Builder(source).build(root)
+    return dataclasses.replace(_Builder(source).build(root), text=text)
 
 
 _TOP_KEYS = {"name", "version", "authors", "citation", "description", "language", "defaults",

@@ -31,6 +31,8 @@ import numpy as np
 
 from threads.errors import InputError
 
+from ._model_check import embed_codebook, model_codebook
+
 FORMAT = "threadframe-model/1"
 MEMBERS = ("manifest.json", "vocabulary.json", "arrays.npz")
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # refuse zip bombs before reading
@@ -83,9 +85,9 @@ def save_model(model, path, *, training_data: str | dict = "", scores: dict | No
         raise ModelFileError(path, f"cannot save a {cls_name}; only {', '.join(kinds)}")
     check_is_fitted(model, "heads_")
     params = {k: _jsonable(v) for k, v in model.get_params().items()}
-    if params.get("codebook") is not None and not isinstance(params["codebook"], str):
-        # A loaded Codebook object: store its name so loading finds it again.
-        params["codebook"] = getattr(model.codebook, "name", None) or str(model.codebook)
+    codebook = embed_codebook(params.get("codebook"))
+    # The codebook travels inside the file; params keeps only its name.
+    params["codebook"] = codebook["name"] if codebook else None
     arrays: dict[str, np.ndarray] = {}
     vocab = {}
     for key, vec in (("word", model.word_vectorizer_), ("char", model.char_vectorizer_)):
@@ -120,7 +122,8 @@ def save_model(model, path, *, training_data: str | dict = "", scores: dict | No
         "use_context": bool(model.use_context_),
         "cue_categories": list(model.cue_categories_),
         "rule_names": list(getattr(model, "rule_names_", [])),
-        "codebook_id": _codebook_id(params.get("codebook")),
+        "codebook_id": codebook["id"] if codebook else None,
+        "codebook": codebook,
         "n_train": int(model.n_train_),
         "thresholds": [float(t) for t in model.thresholds_],
         "heads": heads,
@@ -139,14 +142,6 @@ def save_model(model, path, *, training_data: str | dict = "", scores: dict | No
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, data)
     return path
-
-
-def _codebook_id(codebook) -> str | None:
-    if codebook is None:
-        return None
-    from .codebook import load_codebook
-
-    return load_codebook(codebook).id
 
 
 def _unwrap(head):
@@ -227,16 +222,13 @@ def load_model(path):
     members = _read_members(path)
     manifest = _check_manifest(path, members)
     cls = _classes()[manifest["estimator"]]
+    codebook = model_codebook(path, manifest)  # never opens a path the file names
+    params = {k: tuple(v) if k in ("word_ngrams", "char_ngrams") and v else v
+              for k, v in manifest["params"].items() if k != "codebook"}
     try:
-        model = cls().set_params(**{k: tuple(v) if k in ("word_ngrams", "char_ngrams") and v
-                                    else v for k, v in manifest["params"].items()})
+        model = cls().set_params(codebook=codebook, **params)
     except (ValueError, TypeError) as exc:
         raise ModelFileError(path, f"parameters not understood by this threadframe ({exc})") from None
-    codebook_id = manifest.get("codebook_id")
-    if codebook_id is not None and _codebook_id(model.codebook) != codebook_id:
-        raise ModelFileError(path, f"the model was trained with codebook {codebook_id}, but this "
-                                   f"threadframe has {_codebook_id(model.codebook)}; its cue "
-                                   "features would not mean the same: retrain")
     try:
         vocab = json.loads(members["vocabulary.json"].decode("utf-8"))
         with np.load(io.BytesIO(members["arrays.npz"]), allow_pickle=False) as npz:
