@@ -4,8 +4,12 @@ names, and malformed or oversized members are refused before they are used."""
 from __future__ import annotations
 
 import builtins
+import hashlib
+import io
 import json
 import pathlib
+import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -82,7 +86,7 @@ def test_embedded_codebook_wins_over_a_named_path(tmp_path, no_forbidden_opens):
 @pytest.mark.parametrize("change, message", [
     (lambda m: m["codebook"].update(yaml="name: [unclosed"), "embedded codebook is not valid"),
     (lambda m: m["codebook"].update(id="policy-frames@9"), "the manifest says policy-frames@9"),
-    (lambda m: m.update(codebook="/etc/passwd"), "codebook entry is malformed"),
+    (lambda m: m.update(codebook="/etc/passwd"), "'codebook' must be a mapping or null, not text"),
     (lambda m: m.update(codebook_id="policy-frames@0.1"), "trained with codebook policy-frames@0.1"),
 ])
 def test_tampered_embedded_codebook_is_refused(tmp_path, change, message, no_forbidden_opens):
@@ -118,3 +122,107 @@ def test_model_carries_its_own_codebook(tmp_path):
 def test_pretrained_models_still_load(name):
     model = analysis.load_pretrained(name)
     assert model.codebook is None or model.codebook in ("policy-frames", "surveillance")
+
+
+# ------------------------------------------------------------ oversized arrays
+def with_arrays(build):
+    """A change that replaces arrays.npz by ``build()`` and fixes its checksum, so
+    only the size and header checks stand between the file and numpy."""
+    def change(members):
+        data = build()
+        members["arrays.npz"] = data
+        manifest = json.loads(members["manifest.json"])
+        manifest["sha256"]["arrays.npz"] = hashlib.sha256(data).hexdigest()
+        members["manifest.json"] = json.dumps(manifest).encode()
+    return change
+
+
+def npz_with(name: str, header_shape, dtype="<f8", body: bytes | int = b"\0" * 16) -> bytes:
+    """An npz whose member ``name`` has a .npy header claiming ``header_shape``;
+    ``body`` is the data after it (an int: that many zero bytes, streamed)."""
+    out = io.BytesIO()
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": dtype, "fortran_order": False,
+                                                  "shape": header_shape})
+    with (zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf,
+          zf.open(name, "w", force_zip64=True) as f):
+        f.write(header.getvalue())
+        if isinstance(body, int):
+            chunk = bytes(8 * 1024 * 1024)
+            for _ in range(body // len(chunk)):
+                f.write(chunk)
+        else:
+            f.write(body)
+    return out.getvalue()
+
+
+def refused_fast(bad: Path, message: str) -> None:
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ModelFileError, match=message) as err:
+            analysis.load_model(bad)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(bad) in str(err.value)
+    assert peak < 64 * 1024 * 1024, f"used {peak / 2**20:.0f} MiB before refusing"
+    assert time.perf_counter() - started < 10
+
+
+def test_npy_header_claiming_a_huge_array_is_refused_before_reading(tmp_path):
+    """A 3.2 GB array declared by a 128-byte header followed by 16 bytes."""
+    bomb = with_arrays(lambda: npz_with("head0_coef.npy", (20000, 20000)))
+    bad = rewrite(MODELS / "policy-frames.tfm", tmp_path / "bomb.tfm", bomb)
+    assert bad.stat().st_size < 200 * 1024
+    refused_fast(bad, "does not match the member's size")
+
+
+def test_deflated_zeros_over_the_cap_are_refused_before_reading(tmp_path):
+    """A real 320 MB float64 array of zeros deflated to well under a megabyte."""
+    n = 320 * 1024 * 1024
+    bomb = with_arrays(lambda: npz_with("head0_coef.npy", (n // 8,), body=n))
+    bad = rewrite(MODELS / "policy-frames.tfm", tmp_path / "zeros.tfm", bomb)
+    assert bad.stat().st_size < 2 * 1024 * 1024
+    refused_fast(bad, "implausibly large")
+
+
+@pytest.mark.parametrize("name, dtype, message", [
+    ("head0_coef.npy", "|O", "not a plain number type"),
+    ("head0_coef.npy", "<U8", "not a plain number type"),
+    ("payload.pkl", "<f8", "unexpected member 'payload.pkl'"),
+])
+def test_npy_headers_of_other_kinds_are_refused(tmp_path, name, dtype, message):
+    bad = rewrite(MODELS / "policy-frames.tfm", tmp_path / "odd.tfm",
+                  with_arrays(lambda: npz_with(name, (2,), dtype=dtype, body=b"\0" * 16)))
+    refused_fast(bad, message)
+
+
+# ---------------------------------------------------------- malformed manifests
+def _extra_class(m):
+    m["classes"]["values"].append("invented")
+    m["heads"][0]["classes"]["values"].append("invented")
+    m["heads"][0]["head_classes"]["values"].append("invented")
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda m: m.pop("heads"), "'heads' is missing"),
+    (lambda m: m.pop("classes"), "'classes' is missing"),
+    (lambda m: m.update(params=[]), "'params' must be a mapping"),
+    (lambda m: m.update(heads="LinearSVC"), "'heads' must be a list"),
+    (lambda m: m.update(multilabel="no"), "'multilabel' must be true/false"),
+    (lambda m: m.update(thresholds=["high"]), "thresholds must be numbers"),
+    (lambda m: m.update(thresholds=[0.1, 0.2]), "1 heads but 2 thresholds"),
+    (lambda m: m.update(n_train=True), "'n_train' must be a whole number"),
+    (lambda m: m.update(classes={"kind": "int", "values": "0,1"}), "kind .int or str. and values"),
+    (lambda m: m["heads"][0].pop("calibrated"), "head 0: 'calibrated' is missing"),
+    (lambda m: m["heads"].__setitem__(0, "LinearSVC"), "head 0 is not a mapping"),
+    (lambda m: m["classes"]["values"].pop(), "head 0 has 10 classes, the model 9"),
+    (_extra_class, r"coefficients of head 0 have shape \(10, .*its 11 classes"),
+    (lambda m: m.update(sha256="none"), "vocabulary.json does not match its checksum"),
+])
+def test_malformed_manifests_are_refused(tmp_path, change, message):
+    bad = rewrite(MODELS / "policy-frames.tfm", tmp_path / "bad.tfm", edit_manifest(change))
+    with pytest.raises(ModelFileError, match=message) as err:
+        analysis.load_model(bad)
+    assert str(bad) in str(err.value)
