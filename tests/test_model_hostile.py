@@ -226,3 +226,19 @@ def test_malformed_manifests_are_refused(tmp_path, change, message):
     with pytest.raises(ModelFileError, match=message) as err:
         analysis.load_model(bad)
     assert str(bad) in str(err.value)
+
+
+def test_cli_predict_with_a_hostile_model_prints_no_file_lines(tmp_path, capsys, no_forbidden_opens):
+    """The reported case: ``threadframe predict`` on a file naming /etc/passwd."""
+    from analysis.cli import main
+
+    def point_at(manifest):
+        manifest["params"]["codebook"] = "/etc/passwd"
+        manifest["codebook_id"] = None
+
+    bad = rewrite(MODELS / "policy-frames.tfm", tmp_path / "hostile.tfm", edit_manifest(point_at))
+    data = tmp_path / "texts.csv"
+    data.write_text("text\nTaxes will cost families billions.\n", encoding="utf-8")
+    assert main(["predict", str(bad), "--data", str(data), "--out", str(tmp_path / "p.csv")]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "not a built-in codebook" in err and "root:" not in err
