@@ -41,15 +41,17 @@ def unescape_text(value):
 
 
 def escape_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``table`` with every text cell escaped (for CSV)."""
-    return table.apply(lambda col: col.map(escape_text) if col.dtype == object
-                       or pd.api.types.is_string_dtype(col) else col)
+    """A copy of ``table`` with every text cell and column name escaped (for CSV)."""
+    out = table.apply(lambda col: col.map(escape_text) if col.dtype == object
+                      or pd.api.types.is_string_dtype(col) else col)
+    return out.rename(columns=escape_text)
 
 
 def unescape_frame(table: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``table`` read from CSV with the added quotes stripped."""
-    return table.apply(lambda col: col.map(unescape_text) if col.dtype == object
-                       or pd.api.types.is_string_dtype(col) else col)
+    out = table.apply(lambda col: col.map(unescape_text) if col.dtype == object
+                      or pd.api.types.is_string_dtype(col) else col)
+    return out.rename(columns=unescape_text)
 
 
 def write_text_cell(cell) -> None:

@@ -94,3 +94,15 @@ def test_formula_in_a_csv_code_column_is_an_error(tmp_path, sample):
     sheet.to_csv(path, index=False, quoting=csv.QUOTE_ALL)
     with pytest.raises(CodingSheetError, match=r"dee\.csv: row 4, column 'rights': a formula"):
         analysis.read_coding_sheets([path])
+
+
+def test_csv_header_of_a_hostile_category_name_is_escaped(tmp_path, sample):
+    book = {"=cmd|' /C calc'!A0": "A category whose name looks like a formula.", "rights": "R."}
+    path = analysis.write_coding_sheet(sample, book, tmp_path / "eli.csv", coder="eli")
+    header = path.read_text(encoding="utf-8").splitlines()[0]
+    assert "\"'=cmd|' /C calc'!A0\"" in header and ',"=' not in header
+    sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+    sheet["'=cmd|' /C calc'!A0"] = "1"
+    sheet.to_csv(path, index=False, quoting=csv.QUOTE_ALL)
+    long = analysis.read_coding_sheets([path])
+    assert set(long["category"]) == {"=cmd|' /C calc'!A0"} and len(long) == len(sample)
