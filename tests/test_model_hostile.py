@@ -116,6 +116,8 @@ def test_model_carries_its_own_codebook(tmp_path):
     again = analysis.load_model(path)
     assert again.codebook.id == "my-frames@7.1"
     np.testing.assert_array_equal(expected, again.predict_proba(data))
+    resaved = analysis.save_model(again, tmp_path / "resaved.tfm")
+    assert resaved.read_bytes() == path.read_bytes()
 
 
 @pytest.mark.parametrize("name", ["policy-frames", "whataboutism"])
