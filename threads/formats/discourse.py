@@ -101,7 +101,8 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
             if detail:
                 b.problem(doc_id, uid, "bad_value", detail)
     ids = b.items(doc_id, stream.get("stream"), "/post_stream/stream") if isinstance(stream, dict) else []
-    missing = [str(x) for x in ids if str(x) not in set(by_number.values())]
+    loaded = set(by_number.values())  # built once: per id it made the topic quadratic (issue 15)
+    missing = [str(x) for x in ids if str(x) not in loaded]
     if missing:
         uid = b.unit(doc_id, "more:stream", "meta", f"[{len(missing)} more posts not loaded]",
                      locator="/post_stream/stream", platform_id=" ".join(missing), flags="more_stub",
