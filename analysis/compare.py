@@ -34,8 +34,19 @@ def _bootstrap_shares(x: np.ndarray, n: np.ndarray, n_boot: int, seed_seq) -> np
     ``x`` and ``n`` are (clusters, categories) and (clusters,) arrays."""
     k = len(n)
     rng = np.random.default_rng(seed_seq)
-    w = rng.multinomial(k, np.full(k, 1.0 / k), size=n_boot).astype(float)
-    return (w @ x) / (w @ n)[:, None]
+    xf, nf = np.asarray(x, dtype=float), np.asarray(n, dtype=float)
+    out = np.empty((n_boot, xf.shape[1]))
+    # Replicates in chunks of at most ~4M draws (an n_boot x clusters matrix at
+    # once took 9.8 GB per group on 5M comments, issue 15). Each replicate
+    # draws k cluster indices; bincount turns them into weights, 4x faster
+    # than numpy's multinomial with k equal categories.
+    step = max(1, min(n_boot, 4_000_000 // max(k, 1)))
+    for lo in range(0, n_boot, step):
+        m = min(step, n_boot - lo)
+        idx = rng.integers(0, k, size=(m, k)) + (np.arange(m) * k)[:, None]
+        w = np.bincount(idx.ravel(), minlength=m * k).reshape(m, k).astype(float)
+        out[lo:lo + m] = (w @ xf) / (w @ nf)[:, None]
+    return out
 
 
 # ---------------------------------------------------------------- prevalence
