@@ -65,7 +65,7 @@ def _kind(node: Any) -> str | None:
         return None
     t = node.get("$type")
     if t in _PLACEHOLDERS or node.get("blocked") is True or node.get("notFound") is True:
-        return _PLACEHOLDERS.get(t) or ("blocked" if node.get("blocked") else "not_found")
+        return _PLACEHOLDERS.get(str(t)) or ("blocked" if node.get("blocked") else "not_found")
     return "post" if isinstance(node.get("post"), dict) else None
 
 
