@@ -46,7 +46,7 @@ _loaded = False
 FORMAT_MODULES += ("wordpress", "hackernews_html", "article_html")  # type: ignore[assignment]
 
 #: Social platforms (docs/formats-platforms.md, issue 17); on their own line so branches merge cleanly.
-FORMAT_MODULES += ("mastodon", "bluesky")  # type: ignore[assignment]
+FORMAT_MODULES += ("mastodon", "bluesky", "youtube")  # type: ignore[assignment]
 
 
 def register(fmt: Format) -> Format:
