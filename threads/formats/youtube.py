@@ -25,8 +25,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ..corpus import Corpus
 from ..errors import FormatError
 from . import Format, register
@@ -148,7 +146,7 @@ def _mention(mentions: dict, uid: str, parent: Any, body: str) -> None:
 
 def _with_mentions(corpus: Corpus, mentions: dict[str, str]) -> Corpus:
     """Add the ``reply_to`` column: the ``@handle`` a reply opens with (NA for none)."""
-    corpus.units["reply_to"] = pd.array(corpus.units["unit_id"].map(mentions), dtype="str")
+    corpus.units["reply_to"] = corpus.units["unit_id"].map(mentions).astype("str")
     return corpus
 
 
