@@ -111,3 +111,13 @@ def test_existing_formats_not_taken_for_bluesky(platforms):
     for name in ("reddit_thread.json", "discourse_topic.json", "lemmy_post.json", "hn_item.json",
                  "mastodon_thread.json"):
         assert threads.read(platforms / name).docs["source_format"].iloc[0] != "bluesky"
+
+
+@pytest.mark.parametrize("name", ["bluesky_thread.json", "bluesky_records.json", "bluesky_deleted_root.json",
+                                  "atproto/thread_view_post_with_embed_media.json"])
+def test_any_field_of_the_wrong_type_gives_a_corpus_or_an_error_naming_the_file(platforms, name):
+    from jsonfuzz import wrong_type_failures
+
+    from threads.formats import registry
+
+    assert wrong_type_failures(platforms / name, registry()["bluesky"].parse) == []

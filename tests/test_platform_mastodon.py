@@ -101,3 +101,12 @@ def test_other_platform_forced_and_truncated(platforms, tmp_path):
 def test_existing_formats_not_taken_for_mastodon(platforms):
     for name in ("reddit_thread.json", "discourse_topic.json", "lemmy_post.json", "hn_item.json"):
         assert threads.read(platforms / name).docs["source_format"].iloc[0] != "mastodon"
+
+
+@pytest.mark.parametrize("name", ["mastodon_thread.json", "mastodon_py/status_reply_context.json"])
+def test_any_field_of_the_wrong_type_gives_a_corpus_or_an_error_naming_the_file(platforms, name):
+    from jsonfuzz import wrong_type_failures
+
+    from threads.formats import registry
+
+    assert wrong_type_failures(platforms / name, registry()["mastodon"].parse) == []

@@ -104,3 +104,26 @@ def test_existing_formats_not_taken_for_youtube(platforms):
     for name in ("reddit_thread.json", "discourse_topic.json", "lemmy_post.json", "hn_item.json",
                  "pushshift.jsonl", "mastodon_thread.json", "bluesky_thread.json"):
         assert not threads.read(platforms / name).docs["source_format"].iloc[0].startswith("youtube")
+
+
+@pytest.mark.parametrize("name", ["youtube_comment_threads.json", "youtube_comments_page.json"])
+def test_any_field_of_the_wrong_type_gives_a_corpus_or_an_error_naming_the_file(platforms, name):
+    from jsonfuzz import wrong_type_failures
+
+    from threads.formats import registry
+
+    assert wrong_type_failures(platforms / name, registry()["youtube"].parse) == []
+
+
+def test_downloader_fields_of_the_wrong_type(platforms, tmp_path):
+    line = json.loads((platforms / "youtube_downloader.jsonl").read_text().splitlines()[1])
+    for key in line:
+        for value in ([1], {"a": 1}, 5, None):
+            path = tmp_path / "odd.jsonl"
+            path.write_text(json.dumps({**line, key: value}) + "\n")
+            try:
+                c = threads.read(path)
+            except FormatError as exc:
+                assert str(exc).startswith(str(path)), exc
+            else:
+                assert len(c.units) == 1

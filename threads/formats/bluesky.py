@@ -63,9 +63,9 @@ def _kind(node: Any) -> str | None:
     """"post", "blocked", "not_found", or None when ``node`` is none of the thread view types."""
     if not isinstance(node, dict):
         return None
-    t = node.get("$type")
+    t = node.get("$type") if isinstance(node.get("$type"), str) else None
     if t in _PLACEHOLDERS or node.get("blocked") is True or node.get("notFound") is True:
-        return _PLACEHOLDERS.get(str(t)) or ("blocked" if node.get("blocked") else "not_found")
+        return (_PLACEHOLDERS.get(t) if t else None) or ("blocked" if node.get("blocked") else "not_found")
     return "post" if isinstance(node.get("post"), dict) else None
 
 
@@ -208,11 +208,11 @@ def _from_records(records: list, data: Any, path: Path, doc_id: str) -> Corpus:
         else:  # likes, follows, ... share listRecords pages with posts
             what = f"a {kind} record" if isinstance(kind, str) else json_kind(r)
             b.problem(None, None, "unreadable", f"{p}: {what}, not an {_POST} record; skipped")
-    uris = {r.get("uri") for r, _ in posts}
+    uris = {_str(r.get("uri")) for r, _ in posts}
     roots = list(dict.fromkeys(_root_uri(r) for r, _ in posts))
     doc_of = {u: doc_id if len(roots) == 1 else f"{doc_id}-{_rkey(u)}" for u in roots}
     for r, ptr in posts:
-        value, uri = r["value"], r.get("uri")
+        value, uri = r["value"], _str(r.get("uri"))
         root = _root_uri(r)
         did = doc_of[root]
         author = uri.split("/")[2] if isinstance(uri, str) and uri.startswith("at://") else None
@@ -238,8 +238,13 @@ def _from_records(records: list, data: Any, path: Path, doc_id: str) -> Corpus:
     return b.build()
 
 
-def _root_uri(record: dict) -> Any:
-    return obj(obj(obj(record.get("value")).get("reply")).get("root")).get("uri") or record.get("uri")
+def _root_uri(record: dict) -> str | None:
+    return _str(obj(obj(obj(record.get("value")).get("reply")).get("root")).get("uri")) or _str(record.get("uri"))
+
+
+def _str(value: Any) -> str | None:
+    """An id field's value if it is text (anything else: no id)."""
+    return value if isinstance(value, str) and value else None
 
 
 register(Format(
