@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import pandas as pd
 import pytest
@@ -127,3 +128,23 @@ def test_downloader_fields_of_the_wrong_type(platforms, tmp_path):
                 assert str(exc).startswith(str(path)), exc
             else:
                 assert len(c.units) == 1
+
+
+@pytest.mark.parametrize(("name", "fmt"), [
+    ("youtube_comment_threads.json", "youtube"), ("youtube_downloader.jsonl", "youtube-jsonl"),
+    ("bluesky_thread.json", "bluesky"), ("bluesky_records.json", "bluesky"),
+    ("atproto/post_record.json", "bluesky"), ("mastodon_thread.json", "mastodon"),
+    ("mastodon_py/status_content_warning.json", "mastodon")])
+def test_social_formats_detected_by_content_whatever_the_name(platforms, tmp_path, name, fmt):
+    renamed = tmp_path / "saved.txt"
+    renamed.write_bytes((platforms / name).read_bytes())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert threads.read(renamed).docs["source_format"].iloc[0] == fmt
+
+
+def test_reply_to_survives_reading_a_folder(platforms, tmp_path):
+    for name in ("youtube_downloader.jsonl", "reddit_thread.json"):
+        (tmp_path / name).write_bytes((platforms / name).read_bytes())
+    c = threads.read(tmp_path)
+    assert c.units["reply_to"].dropna().tolist() == ["@ann", "@bob"]
