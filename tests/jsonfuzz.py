@@ -10,7 +10,7 @@ from typing import Any
 
 from threads.errors import ThreadframeError
 
-WRONG = (5, [1], {"a": 1}, None, "x")
+WRONG = (5, [1], {"a": 1}, None)
 
 
 def json_paths(obj: Any, path: tuple = ()) -> Iterator[tuple]:
