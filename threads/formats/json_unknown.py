@@ -21,7 +21,9 @@ from ._sniff import SNIFF_CHARS, json_mismatch
 from ._thread import json_kind
 
 KNOWN = ("reddit (thread .json), reddit-morechildren, hackernews-json (Algolia items), discourse (topic), "
-         "lemmy (post/comments), tabular (JSONL or an array of flat records with a text column)")
+         "lemmy (post/comments), tabular (JSONL or an array of flat records with a text column), "
+         "mastodon (status + context), bluesky (getPostThread, post records), youtube (Data API comment pages), "
+         "youtube-jsonl (youtube-comment-downloader)")
 
 
 def sniff(head: str, name: str) -> float:
