@@ -8,7 +8,9 @@ StanceClassifier (defaults) with plain TF-IDF + logistic regression
 codebook's dictionary stance (analysis.tag; English cues, so on German and
 French it mostly says NONE). Settings:
 
-* unseen questions: GroupKFold by question (no test question in training);
+* unseen questions: GroupKFold by question (no test question in training),
+  with ablations of the blocks that are off by default (char n-grams;
+  target-word x text-word pairs and shared-word overlap);
 * cross-language: train on German, test on French;
 * seen questions: stratified 5-fold over all comments, one shared model
   against per-target heads (``per_target=True``);
@@ -137,7 +139,11 @@ def main() -> None:
     rows: list[dict] = []
     makers = {"TF-IDF + LR (comment)": lambda: Plain(False),
               "TF-IDF + LR (question + comment)": lambda: Plain(True),
-              "threadframe StanceClassifier()": StanceClassifier}
+              "threadframe StanceClassifier()": StanceClassifier,
+              # ablations: blocks that are off by default, and why (docs/stance.md)
+              "StanceClassifier(char_ngrams=(2, 5))": lambda: StanceClassifier(char_ngrams=(2, 5)),
+              "StanceClassifier(pair_weight=1, overlap_weight=1)":
+                  lambda: StanceClassifier(pair_weight=1.0, overlap_weight=1.0)}
 
     def record(setting, name, truth, pred, seconds, **extra):
         s = scores(truth, pred)

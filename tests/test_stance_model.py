@@ -10,7 +10,13 @@ import scipy.sparse as sp
 from sklearn.base import clone
 
 import analysis
-from analysis._stance_features import CueCounts, TargetOverlap, cue_table, pair_product
+from analysis._stance_features import (
+    CueCounts,
+    TargetOverlap,
+    TextTfidf,
+    cue_table,
+    pair_product,
+)
 from analysis.stance_model import StanceClassifier, StanceError, stance_words
 
 TARGET = "state surveillance technology and its export"
@@ -181,3 +187,14 @@ def test_xstance_unseen_questions_beat_chance(shared_data):
     acc = float(np.mean(pred == test["label"].to_numpy(dtype=object)))
     # 0.634 when written (docs/stance.md: about 0.63 over five such folds); chance is 0.5
     assert set(pred) <= {"FAVOR", "AGAINST"} and acc > 0.58
+
+
+def test_repeated_targets_are_featurised_once_with_the_same_result():
+    X, _ = _frame()
+    many = pd.concat([X] * 5, ignore_index=True)  # 40 rows, 1 distinct target, 8 texts
+    vec = TextTfidf("target", "word", (1, 1), 1).fit(many)
+    direct = vec.vectorizer_.transform(many["target"].str.lower().to_numpy(dtype=object))
+    assert (vec.transform(many) != direct).nnz == 0
+    texts = TextTfidf("text", "prefix", (1, 2), 1).fit(many)
+    direct = texts.vectorizer_.transform(many["text"].str.lower().to_numpy(dtype=object))
+    np.testing.assert_allclose(texts.transform(many).toarray(), direct.toarray())
