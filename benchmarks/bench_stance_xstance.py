@@ -193,6 +193,7 @@ def main() -> None:
             record("seen questions", name, y, pred, time.perf_counter() - start)
         model = StanceClassifier().fit(X, y)
         result["predict_units_per_s_one_core"] = round(speed(model, X))
+        result["load_average"] = [round(v, 2) for v in os.getloadavg()]
         print(f"prediction speed: {result['predict_units_per_s_one_core']} units/s (one core)")
     result["results"] = rows
     RESULTS.mkdir(exist_ok=True)
