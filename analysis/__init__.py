@@ -52,6 +52,10 @@ _LAZY: dict[str, str] = {
     "suggest_next": "evaluation:suggest_next",
     "model_coder_agreement": "evaluation:model_coder_agreement",
     "load_frac": "datasets:load_frac",
+    # --- target stance model (issue 14: stance) ---
+    "StanceClassifier": "stance_model:StanceClassifier",
+    "StanceError": "stance_model:StanceError",
+    "stance_words": "stance_model:stance_words",
     # --- comparison, terms, reply trees, alignment (issue: compare) ---
     "prevalence": "compare:prevalence",
     "compare_groups": "compare:compare_groups",
