@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import CorpusError, SchemaError
+from .ids import id_strings
 from .schema import (
     CONTENT_ROLES,
     DOC_COLUMNS,
@@ -210,15 +211,16 @@ class Corpus:
             raise CorpusError(
                 f"from_pandas: column(s) not found: {', '.join(missing)}; "
                 f"the table has: {', '.join(map(str, units.columns))}")
-        out = pd.DataFrame({k: units[v].to_numpy() for k, v in mapping.items() if v is not None})
-        out["doc_id"] = out["doc_id"].astype("str")
+        out = pd.DataFrame({k: units[v].reset_index(drop=True) for k, v in mapping.items() if v is not None})
+        for key in ("doc_id", "unit_id", "parent_id"):  # 1001, 1001.0 and "1001" are one id
+            if key in out:
+                out[key] = id_strings(out[key], f"from_pandas: column {mapping[key]!r}")
         if out["doc_id"].isna().any():
             rows = np.flatnonzero(out["doc_id"].isna())[:5].tolist()
             raise CorpusError(f"from_pandas: {doc_id!r} is empty in rows {rows}")
         out["position"] = out.groupby("doc_id", sort=False).cumcount()
         if unit_id is None:
             out["unit_id"] = out["doc_id"] + ":" + out["position"].astype("str")
-        out["unit_id"] = out["unit_id"].astype("str")
         if out["unit_id"].isna().any():
             raise CorpusError(f"from_pandas: {unit_id!r} is empty in {int(out['unit_id'].isna().sum())} rows")
         dup = out["unit_id"][out["unit_id"].duplicated(keep=False)]
@@ -231,8 +233,7 @@ class Corpus:
         if parent_id is None:
             out["parent_id"] = pd.NA
         else:
-            parents = out["parent_id"].astype("str")
-            out["parent_id"] = parents.where(parents != "")
+            out["parent_id"] = out["parent_id"].where(out["parent_id"] != "")
         bad_roles = sorted(set(out["role"].dropna().astype(str)) - set(ROLES))
         if bad_roles or out["role"].isna().any():
             raise CorpusError(f"from_pandas: unknown role(s) {bad_roles or ['<empty>']}; roles are {', '.join(ROLES)}")
@@ -248,6 +249,7 @@ class Corpus:
             docs = docs.rename(columns={doc_id: "doc_id"}) if doc_id in docs.columns else docs
             if "doc_id" not in docs.columns:
                 raise CorpusError(f"from_pandas: docs table has no {doc_id!r} column")
+            docs = docs.assign(doc_id=id_strings(docs["doc_id"], f"from_pandas: docs column {doc_id!r}"))
         docs = docs.copy()
         if "source_format" not in docs.columns:
             docs["source_format"] = "dataframe"

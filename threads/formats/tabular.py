@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..corpus import Corpus
 from ..errors import CorpusError, FormatError
+from ..ids import id_strings
 from ..schema import ROLES, UNIT_COLUMNS
 from . import Format, register
 from ._json import load_json
@@ -86,7 +87,12 @@ def sniff(head: str, name: str) -> float:
 
 
 def read_table(text: str, path: Path) -> tuple[pd.DataFrame, str]:
-    """The table in ``text`` (all values as strings) and its kind: ``csv``, ``jsonl`` or ``json``."""
+    """The table in ``text`` and its kind: ``csv``, ``jsonl`` or ``json``.
+
+    A CSV's values are strings; JSON values are kept as the JSON gave them
+    (so an id ``1.5`` can be told from ``"1.5"``): :func:`parse` turns the id
+    columns into ids and every other column into strings.
+    """
     body = text.lstrip("\ufeff")
     if body.lstrip().startswith("["):
         records = load_json(body, path, "a JSON array of flat records")
@@ -94,7 +100,7 @@ def read_table(text: str, path: Path) -> tuple[pd.DataFrame, str]:
         flat = isinstance(records, list) and records and all(isinstance(r, dict) for r in records)
         if not flat or hint.startswith("this looks like"):  # e.g. a platform export read as a table
             raise FormatError(path, f"expected a CSV/TSV/JSONL table or a JSON array of flat records; {hint}")
-        return _as_strings(pd.DataFrame(records, dtype=object)), "json"
+        return pd.DataFrame(records, dtype=object), "json"
     if body.lstrip().startswith("{"):
         records = []
         for n, line in enumerate(body.splitlines(), start=1):
@@ -103,7 +109,7 @@ def read_table(text: str, path: Path) -> tuple[pd.DataFrame, str]:
                 if not isinstance(rec, dict):
                     raise FormatError(path, f"line {n}: expected a JSON object, found {type(rec).__name__}")
                 records.append(rec)
-        return _as_strings(pd.DataFrame(records, dtype=object)), "jsonl"
+        return pd.DataFrame(records, dtype=object), "jsonl"
     first = body.split("\n", 1)[0]
     delim = "\t" if path.suffix.lower() == ".tsv" else max((",", "\t", ";", "|"), key=first.count)
     try:
@@ -147,15 +153,17 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     if df.empty:
         raise FormatError(path, "the table has no rows")
     m = map_columns(df.columns, path)
+    ids = {field: _ids(df[m[field]], path) for field in ("doc_id", "unit_id", "parent_id") if field in m}
+    df = _as_strings(df) if kind != "csv" else df
     out = pd.DataFrame(index=df.index)
-    out["doc_id"] = df[m["doc_id"]].fillna(doc_id) if "doc_id" in m else doc_id
+    out["doc_id"] = ids["doc_id"].fillna(doc_id) if "doc_id" in m else doc_id
     out["text"] = df[m["text"]].fillna("")
-    raw_ids = df[m["unit_id"]] if "unit_id" in m else pd.Series(
+    raw_ids = ids["unit_id"] if "unit_id" in m else pd.Series(
         np.arange(len(df)).astype(str), index=df.index, dtype="str")
     out["platform_id"] = raw_ids
     out["unit_id"] = out["doc_id"] + ":" + raw_ids
     if "parent_id" in m:
-        out["parent_id"] = _parents(df[m["parent_id"]], raw_ids, out["doc_id"], doc_id)
+        out["parent_id"] = _parents(ids["parent_id"], raw_ids, out["doc_id"], doc_id)
     for field in ("author", "subject"):
         if field in m:
             out[field] = df[m[field]]
@@ -188,6 +196,14 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     docs = corpus.docs.copy()
     docs["source_format"] = kind
     return Corpus(docs=docs, units=units, problems=corpus.problems)
+
+
+def _ids(values: pd.Series, path: Path) -> pd.Series:
+    """An id column as text ids (``1001``, ``1001.0`` and ``"1001"`` alike), as from_pandas makes them."""
+    try:
+        return id_strings(values, f"column {values.name!r}")
+    except CorpusError as exc:
+        raise FormatError(path, str(exc)) from None
 
 
 def _parents(parents: pd.Series, ids: pd.Series, docs: pd.Series, file_doc: str) -> pd.Series:
