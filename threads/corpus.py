@@ -339,6 +339,27 @@ class Corpus:
         (d / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         return d
 
+    def to_excel(self, path: str | os.PathLike) -> Path:
+        """Write the tables as sheets of one .xlsx workbook (``docs``, ``units``, ``problems`` if any).
+
+        Times are written in UTC without a zone, in columns renamed ``<name>_utc``;
+        see :mod:`threads.export` for what else changes. Needs openpyxl. Returns the path.
+        """
+        from .export import to_excel
+
+        return to_excel(self, path)
+
+    def to_stata(self, directory: str | os.PathLike, prefix: str = "") -> dict[str, Path]:
+        """Write one Stata .dta file per table into ``directory`` (``{prefix}units.dta``, ...).
+
+        Names are made valid for Stata (the original kept as the variable label),
+        times are UTC, missing text is ``""``; see :mod:`threads.export`.
+        Returns the path of each table's file, by table name.
+        """
+        from .export import to_stata
+
+        return to_stata(self, directory, prefix)
+
     @classmethod
     def load(cls, directory: str | os.PathLike) -> Corpus:
         """Read a corpus written by :meth:`save` (any of its formats)."""
