@@ -8,8 +8,10 @@ point nowhere and loops are repaired and flagged the same way. Unit ids are
 ``"{doc_id}:{id}"`` (the raw id is kept in ``platform_id``); a parent that
 names the thread itself (Reddit's ``t3_`` link, an HN story id) means "top
 level", and Reddit-style ``t1_`` prefixes are matched to bare ids. Columns
-that map to nothing are kept as extra columns of ``units``. Epoch times
-(seconds or milliseconds) are converted to UTC.
+that map to nothing are kept as extra columns of ``units``, except those
+named like a document's (outlet, url, title, ...) that hold one value per
+thread: they go to ``docs``. Epoch times (seconds or milliseconds) are
+converted to UTC.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pandas as pd
 
 from ..corpus import Corpus
 from ..errors import CorpusError, FormatError
+from ..from_pandas import DOC_ONLY, varying_documents
 from ..ids import id_strings
 from ..schema import ROLES, UNIT_COLUMNS
 from . import Format, register
@@ -173,9 +176,13 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         out["role"] = df[m["role"]]
     else:
         m.pop("role", None)
+    doc_columns = _document_columns(df, m, out["doc_id"])
+    for col, name in doc_columns.items():
+        out[f"doc:{name}"] = df[col]
     try:
         corpus = Corpus.from_pandas(
             out, doc_id="doc_id", unit_id="unit_id", text="text",
+            doc_columns={f"doc:{name}": name for name in doc_columns.values()},
             parent_id="parent_id" if "parent_id" in out else None,
             role="role" if "role" in out else None,
             author="author" if "author" in out else None,
@@ -188,7 +195,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     # where each row came from: a JSONL line, a JSON pointer, or the CSV data row (header excluded)
     template = {"jsonl": "line {n}", "json": "/{i}"}.get(kind, "row {n}")
     units["locator"] = [template.format(i=i, n=i + 1) for i in range(len(units))]
-    used = set(m.values())
+    used = set(m.values()) | set(doc_columns)
     for col in df.columns:  # unmapped columns ride along, so nothing of the user's table is lost
         if col not in used:
             name = str(col) if str(col) not in UNIT_COLUMNS else f"source_{col}"
@@ -196,6 +203,19 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     docs = corpus.docs.copy()
     docs["source_format"] = kind
     return Corpus(docs=docs, units=units, problems=corpus.problems)
+
+
+def _document_columns(df: pd.DataFrame, m: dict[str, str], doc_ids: pd.Series) -> dict[str, str]:
+    """Unmapped columns named like a document's (outlet, url, title, ...) that hold one value per
+    document, -> their docs column; they go to ``docs`` rather than ride along on every comment."""
+    found: dict[str, str] = {}
+    used = set(m.values())
+    for col in df.columns:
+        name = _norm(col)
+        if col not in used and name in DOC_ONLY and name not in found.values() \
+                and not varying_documents(df[col], doc_ids):
+            found[col] = name
+    return found
 
 
 def _ids(values: pd.Series, path: Path) -> pd.Series:
