@@ -24,6 +24,9 @@ _LAZY: dict[str, str] = {
     "document_stance": "tagging:document_stance",
     "cue_counts": "tagging:cue_counts",
     "CueFeatures": "tagging:CueFeatures",
+    "detect_language": "languages:detect_language",
+    "document_languages": "languages:document_languages",
+    "LanguageMismatchWarning": "languages:LanguageMismatchWarning",
     "explain": "display:explain",
     "split_sentences": "sentences:split_sentences",
     # --- whataboutism rules (issue: tagger) ---
@@ -77,6 +80,8 @@ _LAZY: dict[str, str] = {
     "tree_layout": "plots:tree_layout",
     # --- demo (issue: compare) ---
     "run_demo": "demo:run_demo",
+    "report": "reporting:report",
+    "ReportResult": "reporting:ReportResult",
 }
 
 

@@ -173,9 +173,14 @@ def cluster_ids(units: pd.DataFrame, cluster: str | None) -> pd.Series:
 
 
 def tagged_units(tags, units, by, *, roles=CONTENT_ROLES, categories=None,
-                 cluster: str | None = "thread") -> tuple[pd.DataFrame, list[str], list[str]]:
+                 cluster: str | None = "thread"
+                 ) -> tuple[pd.DataFrame, list[str], list[str], pd.DataFrame]:
     """Join tags onto units: one row per (unit, category) with the ``by``
-    columns, ``cluster`` and ``present``. Returns (table, by, categories)."""
+    columns, ``cluster`` and ``present``. Units without text
+    (:func:`analysis.countable.has_text`) are left out, tagged or not.
+    Returns (table, by, categories, the units left out for having no text)."""
+    from .countable import countable_units
+
     by = as_list(by)
     u = units_table(units, roles)
     t = tags_table(tags)
@@ -184,7 +189,8 @@ def tagged_units(tags, units, by, *, roles=CONTENT_ROLES, categories=None,
     if missing_by:
         raise ThreadframeError(
             f"by={missing_by}: not a column of the units (or docs) table; columns are {list(u.columns)}")
-    u = u.assign(_cluster=cluster_ids(u, cluster))
+    # clusters from the whole tree: a lost comment still joins its replies into one thread
+    u, excluded = countable_units(u.assign(_cluster=cluster_ids(u, cluster)))
     untagged = ~in_values(u["unit_id"], t["unit_id"])
     if untagged.any():
         warnings.warn(
@@ -193,7 +199,7 @@ def tagged_units(tags, units, by, *, roles=CONTENT_ROLES, categories=None,
     t = t[t["category"].isin(cats)]
     keep = list(dict.fromkeys(["unit_id", "doc_id", *by, "_cluster"]))
     joined = t.merge(u[keep], on="unit_id", how="inner")
-    return joined, by, cats
+    return joined, by, cats, excluded.reset_index(drop=True)
 
 
 def stable_seed(seed: int, key) -> np.random.SeedSequence:

@@ -8,6 +8,7 @@ reports every problem with its file name and line number.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html
 import os
@@ -116,6 +117,8 @@ class Codebook:
     language: str = "en"
     stance: Stance | None = None
     source: str | None = field(default=None, compare=False)
+    #: The YAML text it was parsed from (model files embed it; see model_io).
+    text: str | None = field(default=None, compare=False)
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -247,7 +250,12 @@ def parse_codebook(text: str, source: str | None = None) -> Codebook:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise CodebookError(source, [(line, f"not valid YAML: {problem}")]) from None
-    return _Builder(source).build(root)
+    tagged = _foreign_tags(root)
+    if tagged:
+        raise CodebookError(source, [(n.start_mark.line + 1, f"YAML tag {n.tag.replace('tag:yaml.org,2002:', '!!')} "
+                                      "is not allowed in a codebook (only plain YAML values)")
+                                     for n in tagged])
+    return dataclasses.replace(_Builder(source).build(root), text=text)
 
 
 _TOP_KEYS = {"name", "version", "authors", "citation", "description", "language", "defaults",
@@ -258,6 +266,26 @@ _CUE_KEYS = {"cue", "weight", "case_sensitive", "not_near", "window"}
 _STANCE_KEYS = {"target", "critical", "supportive", "threshold"}
 _DEFAULT_KEYS = {"threshold", "window", "weight"}
 _RULES = ("whataboutism",)
+
+
+_SAFE_TAGS = frozenset(t for t in yaml.constructor.SafeConstructor.yaml_constructors if t)
+
+
+def _foreign_tags(root) -> list:
+    """Nodes tagged with anything but the safe YAML types (``!!python/...``, ``!custom``)."""
+    found, seen, todo = [], set(), [root] if root is not None else []
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag not in _SAFE_TAGS:
+            found.append(node)
+        if isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            todo.extend(v for pair in node.value for v in pair)
+    return sorted(found, key=lambda n: n.start_mark.index)
 
 
 def _unknown(kind: str, name: str, known, where) -> str:
@@ -300,7 +328,11 @@ class _Builder:
     def scalar(self, node):
         if not isinstance(node, yaml.ScalarNode):
             return node
-        return self._scalars.construct_object(node, deep=True)
+        try:
+            return self._scalars.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError) as exc:  # e.g. !!int "ten"
+            self.err(node, f"value {node.value[:60]!r} cannot be read ({exc})")
+            return None
 
     def text(self, node, what: str, required: bool = False, default: str = "") -> str:
         if node is None:

@@ -11,6 +11,7 @@ Two coding schemes:
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,14 @@ import pandas as pd
 
 from threads.errors import InputError, ThreadframeError
 from threads.schema import CONTENT_ROLES
+
+from ._sheet_cells import (
+    escape_frame,
+    formula_cells,
+    refuse_formulas,
+    unescape_frame,
+    write_workbook,
+)
 
 SCHEMES = ("presence", "single")
 SINGLE_COLUMN = "frame"
@@ -240,8 +249,10 @@ def write_coding_sheet(sample: pd.DataFrame, codebook, path, *, scheme: str = "p
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        sheet.to_csv(path, index=False)
-        info.table.to_csv(_companion(path), index=False)
+        # Texts that start like a formula get a quote (stripped again on reading).
+        # Every field quoted: a carriage return inside a text must not end the row.
+        escape_frame(sheet).to_csv(path, index=False, quoting=csv.QUOTE_ALL)
+        escape_frame(info.table).to_csv(_companion(path), index=False, quoting=csv.QUOTE_ALL)
         return path
     if suffix in (".xlsx", ".xlsm"):
         _write_excel(path, sheet, info.table, about, len(code_cols))
@@ -272,34 +283,16 @@ def _openpyxl():
 
 
 def _write_excel(path: Path, sheet, codebook_table, about, n_code_cols: int) -> None:
-    openpyxl = _openpyxl()
-    from openpyxl.styles import Alignment, Font
-
-    wb = openpyxl.Workbook()
-    for title, table in ((SHEET_UNITS, sheet), (SHEET_CODEBOOK, codebook_table), (SHEET_ABOUT, about)):
-        ws = wb.active if title == SHEET_UNITS else wb.create_sheet(title)
-        ws.title = title
-        ws.append(list(table.columns))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in table.itertuples(index=False):
-            ws.append([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row])
-        for i, col in enumerate(table.columns, start=1):
-            letter = openpyxl.utils.get_column_letter(i)
-            wide = col in ("text", "parent_text", "definition", "include", "exclude", "examples", "value")
-            ws.column_dimensions[letter].width = 60 if wide else 14
-            if wide:
-                for cell in ws[letter][1:]:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "B2"
-    wb.save(path)
+    write_workbook(_openpyxl(), path, ((SHEET_UNITS, sheet), (SHEET_CODEBOOK, codebook_table),
+                                       (SHEET_ABOUT, about)))
 
 
 # --------------------------------------------------------------------------
 # Reading sheets
 
 
-def _read_table(path: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def _read_table(path: Path) -> tuple[pd.DataFrame, pd.DataFrame | None, dict]:
+    """The units sheet, the codebook (or None) and the formula cells of the units sheet."""
     if not path.is_file():
         raise CodingSheetError(path, "no such file")
     suffix = path.suffix.lower()
@@ -310,15 +303,16 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
             raise CodingSheetError(path, f"not a readable CSV file ({exc})") from None
         comp = _companion(path)
         book = pd.read_csv(comp, dtype=str, keep_default_na=False) if comp.is_file() else None
-        return sheet, book
+        return unescape_frame(sheet), None if book is None else unescape_frame(book), {}
     if suffix in (".xlsx", ".xlsm"):
         _openpyxl()
         try:
             sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+            formulas = formula_cells(path, SHEET_UNITS)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise CodingSheetError(path, f"not a readable Excel file ({exc})") from None
         sheet = sheets.get(SHEET_UNITS, next(iter(sheets.values())))
-        return sheet, sheets.get(SHEET_CODEBOOK)
+        return sheet, sheets.get(SHEET_CODEBOOK), formulas
     raise CodingSheetError(path, "a coding sheet must end in .csv or .xlsx")
 
 
@@ -338,14 +332,14 @@ def read_coding_sheets(paths, codebook=None) -> pd.DataFrame:
     seen: dict[str, Path] = {}
     for raw in paths:
         path = Path(raw)
-        sheet, book = _read_table(path)
+        sheet, book, formulas = _read_table(path)
         info = codebook_info(codebook) if codebook is not None else None
         if info is None:
             if book is None or "category" not in book.columns:
                 raise CodingSheetError(path, "no codebook tab or companion .codebook.csv; "
                                              "pass codebook=")
             info = codebook_info(book.set_index("category")["definition"].to_dict())
-        long = _parse_sheet(path, sheet, info)
+        long = _parse_sheet(path, sheet, info, formulas)
         coder = _coder_name(path, sheet)
         if coder in seen:
             raise CodingSheetError(path, f"coder {coder!r} also coded {seen[coder]}; "
@@ -358,7 +352,8 @@ def read_coding_sheets(paths, codebook=None) -> pd.DataFrame:
     return out
 
 
-def _parse_sheet(path: Path, sheet: pd.DataFrame, info: CodebookInfo) -> pd.DataFrame:
+def _parse_sheet(path: Path, sheet: pd.DataFrame, info: CodebookInfo,
+                 formulas: dict | None = None) -> pd.DataFrame:
     sheet = sheet.rename(columns=lambda c: str(c).strip())
     if "unit_id" not in sheet.columns:
         raise CodingSheetError(path, "has no 'unit_id' column")
@@ -375,6 +370,7 @@ def _parse_sheet(path: Path, sheet: pd.DataFrame, info: CodebookInfo) -> pd.Data
     if len(dup):
         row = int(dup.index[0]) + 2
         raise CodingSheetError(path, f"row {row}: unit {dup.iloc[0]!r} appears twice")
+    refuse_formulas(path, sheet, presence + ([SINGLE_COLUMN] if single else []), formulas or {})
     coder = _coder_name(path, sheet)
     records: list[tuple[str, str, str, object]] = []
     for col in presence:

@@ -19,6 +19,9 @@ from threads.errors import ThreadframeError
 
 from .reliability import krippendorff_alpha
 
+#: Groups with fewer coded units get no score of their own in the methods paragraph.
+MIN_GROUP_UNITS = 30
+
 # Okabe-Ito colours (colour-blind safe) for the report figure.
 _COLOURS = {"f1": "#0072B2", "precision": "#E69F00", "recall": "#009E73"}
 
@@ -36,6 +39,8 @@ class EvaluationReport:
     model_name: str
     n_units: int
     details: dict = field(default_factory=dict)
+    #: What the classifier is (its class and the settings that differ from the defaults).
+    description: str = ""
 
     def scores(self, group: str = "all") -> pd.DataFrame:
         return self.table[self.table["group"] == group].set_index("category")
@@ -108,25 +113,31 @@ class EvaluationReport:
         fig.colorbar(image, ax=ax, label="share of the row" if normalize else "units")
         return fig
 
-    def methods_text(self) -> str:
-        """A paragraph to adapt for a methods section."""
-        s = self.scores()
-        best = s.drop(index=["macro avg", "micro avg"]).sort_values("f1")
-        groups = [str(g) for g in self.table["group"].unique() if g != "all"]
-        by_group = "".join(
-            f" For {g} units macro-F1 was {self.score('macro avg', group=g):.2f}"
-            f" (n = {int(self.score('micro avg', 'support', group=g))})." for g in groups)
-        f1 = best["f1"].to_numpy(dtype=float)
-        names = [str(c) for c in best.index]
-        alpha = ("" if np.isnan(self.alpha) else
-                 f" Krippendorff's alpha between the model and the human codes was {self.alpha:.2f}.")
-        return (
-            f"We evaluated the classifier ({self.model_name}) by {self.setting} on "
-            f"{self.n_units} human-coded units. Macro-averaged F1 was {self.macro_f1:.2f} "
-            f"(precision {self.score('macro avg', 'precision'):.2f}, recall "
-            f"{self.score('macro avg', 'recall'):.2f}); micro-averaged F1 was "
-            f"{self.micro_f1:.2f}.{by_group}{alpha} F1 ranged from "
-            f"{f1[0]:.2f} ({names[0]}) to {f1[-1]:.2f} ({names[-1]}).")
+    def macro_f1_interval(self, group: str = "all", level: float = 0.95, n_boot: int = 2000,
+                          seed: int = 0) -> tuple[float, float]:
+        """Percentile bootstrap interval of macro-F1 over the coded units of ``group``."""
+        from .score_intervals import macro_f1_interval
+
+        preds = self.predictions if group == "all" else self.predictions[self.predictions["group"] == group]
+        cats = [c for c in self.scores(group).index if c not in ("macro avg", "micro avg")]
+        multilabel = "category" in self.confusion.columns
+        if multilabel:
+            def indicator(col):
+                return np.array([[c in set(v) for c in cats] for v in preds[col]], dtype=int)
+
+            return macro_f1_interval(indicator("true"), indicator("predicted"), multilabel=True,
+                                     level=level, n_boot=n_boot, seed=seed)
+        return macro_f1_interval(preds["true"], preds["predicted"], classes=cats, level=level,
+                                 n_boot=n_boot, seed=seed)
+
+    def methods_text(self, min_group: int = MIN_GROUP_UNITS) -> str:
+        """A paragraph to adapt for a methods section: the classifier, the
+        setting, macro-F1 with its 95% bootstrap interval, per group where a
+        group has at least ``min_group`` coded units (smaller ones are named
+        as left out, not given a score that would mean little)."""
+        from .methods_text import methods_paragraph
+
+        return methods_paragraph(self, min_group)
 
     def to_dict(self) -> dict:
         return {"model": self.model_name, "setting": self.setting, "n_units": self.n_units,
@@ -211,6 +222,12 @@ def score_predictions(y_true, y_pred, *, classes=None, multilabel: bool = False,
                             model_name=model_name, n_units=n)
 
 
+def _describe(model) -> str:
+    from .methods_text import describe_model
+
+    return describe_model(model)
+
+
 def _num(value) -> float:
     return float(np.asarray(value, dtype=float))
 
@@ -240,9 +257,11 @@ def evaluate_model(model, X, y, *, groups=None, setting: str = "held-out split")
     multilabel = bool(getattr(model, "multilabel_", False))
     if multilabel:
         y = _label_sets_to_frame(y, list(model.classes_))
-    return score_predictions(y, pred, classes=list(model.classes_), multilabel=multilabel,
-                             groups=groups, model_name=getattr(model, "model_name", "model"),
-                             setting=setting, unit_ids=_unit_ids(X))
+    report = score_predictions(y, pred, classes=list(model.classes_), multilabel=multilabel,
+                               groups=groups, model_name=getattr(model, "model_name", "model"),
+                               setting=setting, unit_ids=_unit_ids(X))
+    report.description = _describe(model)
+    return report
 
 
 def _unit_ids(X):
@@ -293,10 +312,12 @@ def cross_validate_model(model, X, y, *, cv: int = 10, groups=None,
     if not multilabel:
         out = np.array([v.item() if isinstance(v, np.generic) else v for v in out], dtype=object)
         labels = np.asarray(labels, dtype=object)
-    return score_predictions(Y if multilabel else labels, out, classes=classes,
-                             multilabel=multilabel, groups=groups,
-                             model_name=getattr(model, "model_name", type(model).__name__),
-                             setting=f"{cv}-fold cross-validation", unit_ids=_unit_ids(X))
+    report = score_predictions(Y if multilabel else labels, out, classes=classes,
+                               multilabel=multilabel, groups=groups,
+                               model_name=getattr(model, "model_name", type(model).__name__),
+                               setting=f"{cv}-fold cross-validation", unit_ids=_unit_ids(X))
+    report.description = _describe(model)
+    return report
 
 
 # --------------------------------------------------------------------------

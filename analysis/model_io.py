@@ -12,10 +12,16 @@ A model file (``.tfm``, a zip archive) holds three members:
     IDF weights, coefficients and intercepts (float32) and the sigmoid
     calibration parameters, read with ``allow_pickle=False``.
 
+The manifest also embeds the codebook the model was trained with (its YAML
+text), so a model file never makes threadframe open a path it names.
+
 Loading rebuilds the scikit-learn objects from these numbers and lists; no
 code from the file is ever run. A file of another format version, a changed
-member (checksum mismatch), an unknown estimator class or parameter, or arrays
-of the wrong shape is refused with a :class:`ModelFileError` saying why.
+member (checksum mismatch), an unknown estimator class or parameter, a
+malformed manifest, a member or array over its size cap (checked from the
+zip entries and the .npy headers before anything is read; see
+:mod:`analysis._model_check`) or arrays of the wrong shape is refused with a
+:class:`ModelFileError` saying why.
 """
 
 from __future__ import annotations
@@ -31,9 +37,17 @@ import numpy as np
 
 from threads.errors import InputError
 
+from ._model_check import (
+    check_head_arrays,
+    check_manifest,
+    embed_codebook,
+    model_codebook,
+    read_arrays,
+    read_members,
+)
+
 FORMAT = "threadframe-model/1"
 MEMBERS = ("manifest.json", "vocabulary.json", "arrays.npz")
-MAX_MEMBER_BYTES = 200 * 1024 * 1024  # refuse zip bombs before reading
 PRETRAINED = {"policy-frames": "policy-frames.tfm", "whataboutism": "whataboutism.tfm"}
 
 
@@ -83,9 +97,9 @@ def save_model(model, path, *, training_data: str | dict = "", scores: dict | No
         raise ModelFileError(path, f"cannot save a {cls_name}; only {', '.join(kinds)}")
     check_is_fitted(model, "heads_")
     params = {k: _jsonable(v) for k, v in model.get_params().items()}
-    if params.get("codebook") is not None and not isinstance(params["codebook"], str):
-        # A loaded Codebook object: store its name so loading finds it again.
-        params["codebook"] = getattr(model.codebook, "name", None) or str(model.codebook)
+    codebook = embed_codebook(params.get("codebook"))
+    # The codebook travels inside the file; params keeps only its name.
+    params["codebook"] = codebook["name"] if codebook else None
     arrays: dict[str, np.ndarray] = {}
     vocab = {}
     for key, vec in (("word", model.word_vectorizer_), ("char", model.char_vectorizer_)):
@@ -120,7 +134,8 @@ def save_model(model, path, *, training_data: str | dict = "", scores: dict | No
         "use_context": bool(model.use_context_),
         "cue_categories": list(model.cue_categories_),
         "rule_names": list(getattr(model, "rule_names_", [])),
-        "codebook_id": _codebook_id(params.get("codebook")),
+        "codebook_id": codebook["id"] if codebook else None,
+        "codebook": codebook,
         "n_train": int(model.n_train_),
         "thresholds": [float(t) for t in model.thresholds_],
         "heads": heads,
@@ -141,14 +156,6 @@ def save_model(model, path, *, training_data: str | dict = "", scores: dict | No
     return path
 
 
-def _codebook_id(codebook) -> str | None:
-    if codebook is None:
-        return None
-    from .codebook import load_codebook
-
-    return load_codebook(codebook).id
-
-
 def _unwrap(head):
     """(base estimator, sigmoid calibrators or None) of a fitted head."""
     cal = getattr(head, "calibrated_classifiers_", None)
@@ -166,21 +173,7 @@ def _unwrap(head):
 def _read_members(path: Path) -> dict[str, bytes]:
     if not path.is_file():
         raise ModelFileError(path, "no such model file")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            missing = [m for m in MEMBERS if m not in names]
-            if missing:
-                raise ModelFileError(path, f"not a threadframe model: missing {', '.join(missing)}")
-            extra = names - set(MEMBERS)
-            if extra:
-                raise ModelFileError(path, f"unexpected member(s) {sorted(extra)}; refusing the file")
-            for m in MEMBERS:
-                if zf.getinfo(m).file_size > MAX_MEMBER_BYTES:
-                    raise ModelFileError(path, f"member {m} is implausibly large")
-            return {m: zf.read(m) for m in MEMBERS}
-    except zipfile.BadZipFile:
-        raise ModelFileError(path, "not a threadframe model file (not a zip archive)") from None
+    return read_members(path, MEMBERS)
 
 
 def model_info(path) -> dict:
@@ -203,13 +196,15 @@ def _check_manifest(path: Path, members: dict[str, bytes]) -> dict:
                                    f"(it reads {FORMAT!r}); retrain the model or use the "
                                    f"threadframe version that wrote it "
                                    f"({manifest.get('threadframe_version', 'unknown')})")
-    sums = manifest.get("sha256") or {}
+    sums = manifest.get("sha256")
+    sums = sums if isinstance(sums, dict) else {}
     for member in ("vocabulary.json", "arrays.npz"):
         if hashlib.sha256(members[member]).hexdigest() != sums.get(member):
             raise ModelFileError(path, f"{member} does not match its checksum: the file was "
                                        "changed or damaged after it was saved; refusing it")
-    if manifest.get("estimator") not in _classes():
-        raise ModelFileError(path, f"unknown estimator {manifest.get('estimator')!r}")
+    check_manifest(path, manifest)
+    if manifest["estimator"] not in _classes():
+        raise ModelFileError(path, f"unknown estimator {manifest['estimator']!r}")
     return manifest
 
 
@@ -227,22 +222,22 @@ def load_model(path):
     members = _read_members(path)
     manifest = _check_manifest(path, members)
     cls = _classes()[manifest["estimator"]]
+    codebook = model_codebook(path, manifest)  # never opens a path the file names
+    params = {k: tuple(v) if k in ("word_ngrams", "char_ngrams") and v else v
+              for k, v in manifest["params"].items() if k != "codebook"}
     try:
-        model = cls().set_params(**{k: tuple(v) if k in ("word_ngrams", "char_ngrams") and v
-                                    else v for k, v in manifest["params"].items()})
+        model = cls().set_params(codebook=codebook, **params)
     except (ValueError, TypeError) as exc:
         raise ModelFileError(path, f"parameters not understood by this threadframe ({exc})") from None
-    codebook_id = manifest.get("codebook_id")
-    if codebook_id is not None and _codebook_id(model.codebook) != codebook_id:
-        raise ModelFileError(path, f"the model was trained with codebook {codebook_id}, but this "
-                                   f"threadframe has {_codebook_id(model.codebook)}; its cue "
-                                   "features would not mean the same: retrain")
     try:
         vocab = json.loads(members["vocabulary.json"].decode("utf-8"))
-        with np.load(io.BytesIO(members["arrays.npz"]), allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise ModelFileError(path, f"arrays or vocabulary unreadable ({exc})") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ModelFileError(path, f"vocabulary unreadable ({exc})") from None
+    if not isinstance(vocab, dict) or not all(
+            k in ("word", "char") and isinstance(v, list) and all(isinstance(t, str) for t in v)
+            for k, v in vocab.items()):
+        raise ModelFileError(path, "vocabulary.json must map word/char to lists of terms")
+    arrays = read_arrays(path, members["arrays.npz"])
     word, char = model._make_vectorizers()
     vecs = {"word": word, "char": char}
     n_features = 0
@@ -269,14 +264,15 @@ def load_model(path):
     model.n_features_in_ = 1
     heads = []
     base_cls = {"LinearSVC": LinearSVC, "LogisticRegression": LogisticRegression}
+    heads_width = None
     for i, spec in enumerate(manifest["heads"]):
         if spec["estimator"] not in base_cls:
             raise ModelFileError(path, f"unknown base estimator {spec['estimator']!r}")
         base = base_cls[spec["estimator"]]()
         coef = arrays.get(f"head{i}_coef")
         intercept = arrays.get(f"head{i}_intercept")
-        if coef is None or intercept is None or coef.ndim != 2 or intercept.shape != (coef.shape[0],):
-            raise ModelFileError(path, f"coefficients of head {i} are missing or malformed")
+        check_head_arrays(path, i, spec, coef, intercept, heads_width)
+        heads_width = coef.shape[1]
         base.coef_ = coef.astype(np.float64)
         base.intercept_ = intercept.astype(np.float64)
         base.classes_ = _decode_classes(spec["classes"])
@@ -285,7 +281,8 @@ def load_model(path):
             heads.append(base)
             continue
         a, b = arrays.get(f"head{i}_a"), arrays.get(f"head{i}_b")
-        if a is None or b is None or a.shape != b.shape:
+        n_cal = 1 if len(spec["head_classes"]["values"]) == 2 else len(spec["head_classes"]["values"])
+        if a is None or b is None or a.shape != b.shape or a.shape != (n_cal,):
             raise ModelFileError(path, f"calibration of head {i} is missing or malformed")
         calibrators = []
         for ai, bi in zip(a, b, strict=True):

@@ -24,6 +24,7 @@ from threads.schema import ARTICLE_ROLES, CONTENT_ROLES, ROLES
 
 from . import whataboutism as wa
 from .codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
+from .languages import check_codebook_language
 from .matcher import Matcher
 from .sentences import split_sentences
 
@@ -211,9 +212,13 @@ def tag(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = "unit", 
         title, body, comment); ``None`` tags every row.
     batch_size : units matched at once; memory grows with it, not with the corpus.
     """
-    parts = list(tag_batches(data, codebook, level, roles=roles, batch_size=batch_size,
-                             progress=progress))
     cb = load_codebook(codebook)
+    import threads
+
+    if isinstance(data, threads.Corpus):
+        check_codebook_language(data, cb)
+    parts = list(tag_batches(data, cb, level, roles=roles, batch_size=batch_size,
+                             progress=progress))
     if not parts:
         return _empty_result(cb, level)
     if len(parts) == 1:

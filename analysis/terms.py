@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -28,18 +27,21 @@ from threads.errors import ThreadframeError
 from threads.schema import CONTENT_ROLES
 
 from ._tables import as_list, require_columns, units_table
+from .languages import STOPWORD_LANGUAGES, document_languages, stopwords
 
-__all__ = ["distinctive_terms", "load_stopwords", "tokenize"]
+__all__ = ["Z_THRESHOLD", "distinctive_terms", "load_stopwords", "tokenize"]
+
+#: |z| at or above this is two-sided 5% for one term (no correction for the
+#: many terms compared); figures draw it and the demo reports only terms above.
+Z_THRESHOLD = 1.96
 
 #: Words: letters, with inner apostrophes or hyphens ("don't", "state-first").
 TOKEN_PATTERN = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*"
 
 
-@lru_cache(maxsize=1)
-def load_stopwords() -> frozenset[str]:
-    """The shipped English stopword list (function words only)."""
-    text = (resources.files("analysis") / "data" / "stopwords_en.txt").read_text(encoding="utf-8")
-    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+def load_stopwords(language: str = "en") -> frozenset[str]:
+    """The shipped stopword list for ``language`` (en, de, fr; function words only)."""
+    return stopwords(language)
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +71,18 @@ def _log_odds(y_i, n_i, y_j, n_j, a_w, a0):
     return delta, var, delta / np.sqrt(var)
 
 
+def _stopword_languages(data, u: pd.DataFrame) -> list[str]:
+    """Per row of ``u``, the language whose shipped stop words apply (English where none ships)."""
+    if hasattr(data, "docs") and hasattr(data, "units"):
+        langs = document_languages(data).set_index("doc_id")["language"]
+        row = u["doc_id"].astype("str").map(langs)
+    elif "language" in u.columns:
+        row = u["language"]
+    else:
+        return ["en"] * len(u)
+    return [lang if isinstance(lang, str) and lang in STOPWORD_LANGUAGES else "en" for lang in row]
+
+
 def distinctive_terms(
     units,
     by="outlet",
@@ -91,15 +105,26 @@ def distinctive_terms(
     prior_strength : ``a0``, the total pseudo-count of the prior, spread over
         terms in proportion to their frequency in the whole corpus. None (the
         default) uses the corpus size, i.e. ``a_w`` is the corpus count of w.
+        z depends on it (a stronger prior shrinks every delta towards 0), so
+        report it: the table carries it in ``attrs["prior_strength"]`` and in
+        the ``prior_strength`` column.
     min_count : leave out terms seen fewer times in the whole corpus.
-    stopwords, min_length : passed to :func:`tokenize`.
+    stopwords : None (default) for the shipped list of each document's
+        language (English, German, French; English where none ships; the
+        language as stated in the data or detected, see
+        :func:`analysis.languages.document_languages`), or your own words.
+    min_length : passed to :func:`tokenize`.
 
     Returns
     -------
     One row per group, comparison and term: ``group``, ``versus`` ("rest" or a
     group), ``term``, ``count``, ``count_versus``, ``n_tokens``,
-    ``n_tokens_versus``, ``prior``, ``delta``, ``variance``, ``z``, ``rank``
-    (1 = most distinctive of ``group`` by z). Positive z: used more by ``group``.
+    ``n_tokens_versus``, ``prior`` (``a_w``), ``prior_strength`` (``a0``),
+    ``delta``, ``variance``, ``z``, ``rank`` (1 = most distinctive of
+    ``group`` by z). Positive z: used more by ``group``. |z| below
+    :data:`Z_THRESHOLD` (1.96) is not evidence that the term distinguishes the
+    group; even above it, the many terms compared make some false positives
+    likely.
     """
     if mode not in ("one_vs_rest", "pairwise"):
         raise ThreadframeError(f"mode={mode!r}: use 'one_vs_rest' or 'pairwise'")
@@ -120,8 +145,12 @@ def distinctive_terms(
     # group totals are needed
     gi = np.searchsorted(groups, labels.to_numpy(dtype=object))
     per_group: list[Counter[str]] = [Counter() for _ in groups]
-    stop = load_stopwords() if stopwords is None else frozenset(stopwords)
-    for text, g in zip(u["text"].fillna("").astype("str").to_numpy(dtype=object), gi, strict=True):
+    stop_langs = _stopword_languages(units, u) if stopwords is None else None
+    given = frozenset() if stopwords is None else frozenset(stopwords)
+    texts = u["text"].fillna("").astype("str").to_numpy(dtype=object)
+    row_langs = stop_langs if stop_langs is not None else [None] * len(texts)
+    for text, g, lang in zip(texts, gi, row_langs, strict=True):
+        stop = given if lang is None else load_stopwords(lang)
         per_group[g].update(tokenize(text, stopwords=stop, min_length=min_length))
     vocab = np.array(sorted(set().union(*per_group)), dtype=object)
     where = {w: i for i, w in enumerate(vocab)}
@@ -152,7 +181,7 @@ def distinctive_terms(
             frames.append(pd.DataFrame({
                 "group": g, "versus": versus, "term": vocab, "count": counts[i].astype(int),
                 "count_versus": np.asarray(y_j).astype(int), "n_tokens": int(n_group[i]),
-                "n_tokens_versus": int(n_j), "prior": a_w, "delta": delta, "variance": var, "z": z,
+                "n_tokens_versus": int(n_j), "prior": a_w, "prior_strength": a0, "delta": delta, "variance": var, "z": z,
             }))
     out = pd.concat(frames, ignore_index=True)
     out = out.sort_values(["group", "versus", "z", "term"], ascending=[True, True, False, True],
@@ -160,4 +189,5 @@ def distinctive_terms(
     out["rank"] = out.groupby(["group", "versus"]).cumcount() + 1
     for name in ("group", "versus", "term"):
         out[name] = out[name].astype("str")
+    out.attrs["prior_strength"] = a0
     return out

@@ -4,7 +4,9 @@ Compares ``threads.read`` on Reddit thread JSON with what a user would
 otherwise write in a notebook: ``json.load`` plus a recursive walk into a
 DataFrame (no more-stubs, no deleted flags, no tree repair). Then checks that
 time per comment stays flat as threads grow wide (breadth) and deep (a reply
-chain), where the recursive walk fails.
+chain), where the recursive walk fails. Last, Discourse topics of growing
+size (time per post must stay flat: it was quadratic, issue 15), against
+``json.load`` plus a DataFrame of the posts.
 
     python benchmarks/bench_platforms.py [--quick]
 
@@ -90,6 +92,23 @@ def synthetic_thread(n: int, depth_limit: int | None, seed: int = 0) -> str:
     return "".join(out)
 
 
+def synthetic_topic(n: int) -> str:
+    """A Discourse topic of ``n`` posts, each replying to an earlier one, all ids in the stream."""
+    posts = [{"id": 1000 + i, "post_number": i + 1, "username": f"user{i % 97}",
+              "cooked": f"<p>Post {i} about security, rights and the export of surveillance.</p>",
+              "created_at": "2024-01-01T00:00:00Z", "reply_to_post_number": (i // 2) if i > 1 else None}
+             for i in range(n)]
+    return json.dumps({"id": 1, "title": "Synthetic", "slug": "synthetic",
+                       "post_stream": {"posts": posts, "stream": [p["id"] for p in posts]}})
+
+
+def naive_discourse(path: Path) -> pd.DataFrame:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return pd.DataFrame([{"id": p["id"], "parent": p.get("reply_to_post_number"),
+                          "author": p.get("username"), "html": p.get("cooked")}
+                         for p in data["post_stream"]["posts"]])
+
+
 def best_of(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -128,6 +147,13 @@ def main() -> int:
                 t_naive = float("nan")  # the recursive walk (or json.loads) hits the recursion limit
             rows.append({"case": f"synthetic {shape}, {n:,} comments", "comments": n,
                          "threadframe_s": t_tf, "naive_recursive_s": t_naive})
+        for n in [2000, 5000] + ([] if args.quick else [20000, 100000]):
+            path = Path(tmp) / f"topic-{n}.json"
+            path.write_text(synthetic_topic(n))
+            times = repeat if n <= 5000 else 1
+            rows.append({"case": f"synthetic Discourse topic, {n:,} posts", "comments": n - 1,
+                         "threadframe_s": best_of(lambda p=path: threads.read(p), times),
+                         "naive_recursive_s": best_of(lambda p=path: naive_discourse(p), times)})
     table = pd.DataFrame(rows)
     table["threadframe_us_per_comment"] = table["threadframe_s"] / table["comments"] * 1e6
     table["time_vs_naive"] = table["threadframe_s"] / table["naive_recursive_s"]

@@ -28,6 +28,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from loopback import loopback_problem
 from notebook_kernel import NOTEBOOKS, jupyter_env, stage_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -146,6 +147,8 @@ class LabServer:
 
 @pytest.fixture
 def chromium_launcher():
+    if (problem := loopback_problem()) is not None:
+        pytest.skip(problem)
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (run scripts/install-browser.sh as root, "
                     "or apt-get install chromium)")

@@ -149,8 +149,8 @@ def test_chi_square_and_cramers_v_match_scipy():
     flags = {"A": (rng.random(60) < 0.2).astype(int).tolist(),
              "B": (rng.random(50) < 0.5).astype(int).tolist(),
              "C": (rng.random(40) < 0.35).astype(int).tolist()}
-    tags, units = make_tables(flags)
-    out = compare_groups(tags, units, by="outlet", categories=["security"])
+    tags, units = make_tables(flags, docs_per_group=5)
+    out = compare_groups(tags, units, by="outlet", categories=["security"], test="units")
     omni = out[out["comparison"] == "omnibus"].iloc[0]
     table = np.array([[sum(f), len(f) - sum(f)] for f in flags.values()])
     chi2, p, dof, _ = stats.chi2_contingency(table, correction=False)
@@ -167,8 +167,8 @@ def test_chi_square_and_cramers_v_match_scipy():
 
 
 def test_small_two_by_two_uses_fisher_like_scipy():
-    tags, units = make_tables({"A": [1, 1, 1, 0, 0], "B": [0, 0, 0, 0, 1, 0]})
-    row = compare_groups(tags, units, by="outlet", categories="security").iloc[0]
+    tags, units = make_tables({"A": [1, 1, 1, 0, 0], "B": [0, 0, 0, 0, 1, 0]}, docs_per_group=2)
+    row = compare_groups(tags, units, by="outlet", categories="security", test="units").iloc[0]
     odds, p = stats.fisher_exact([[3, 2], [1, 5]])
     assert row["comparison"] == "pair"
     assert row["test"] == "fisher"
@@ -181,7 +181,7 @@ def test_permutation_test_agrees_with_chi_square_for_independent_units():
     rng = np.random.default_rng(2)
     flags = {"A": (rng.random(150) < 0.3).astype(int).tolist(),
              "B": (rng.random(150) < 0.42).astype(int).tolist()}
-    tags, units = make_tables(flags)
+    tags, units = make_tables(flags, docs_per_group=5)
     chi = compare_groups(tags, units, by="outlet", categories="security", test="chi2").iloc[0]
     perm = compare_groups(tags, units, by="outlet", categories="security", test="permutation",
                           cluster="unit", n_perm=4000, seed=1).iloc[0]
@@ -228,7 +228,7 @@ def test_multiple_comparison_corrections():
 def test_corrections_are_applied_across_categories():
     rng = np.random.default_rng(4)
     flags = {"A": (rng.random(80) < 0.2).astype(int).tolist(), "B": (rng.random(80) < 0.5).astype(int).tolist()}
-    tags, units = make_tables(flags)
+    tags, units = make_tables(flags, docs_per_group=5)
     out = compare_groups(tags, units, by="outlet")
     assert out["p_holm"].to_numpy() == pytest.approx(adjust_pvalues(out["p_value"], "holm"))
     assert out["p_bh"].to_numpy() == pytest.approx(stats.false_discovery_control(out["p_value"]))
@@ -249,3 +249,79 @@ def test_errors_name_the_problem():
 def test_lazy_public_names():
     assert analysis.prevalence is prevalence
     assert analysis.compare_groups is compare_groups
+
+
+def test_one_document_per_group_is_descriptive_not_tested():
+    rng = np.random.default_rng(4)
+    flags = {"A": (rng.random(80) < 0.2).astype(int).tolist(), "B": (rng.random(80) < 0.5).astype(int).tolist()}
+    tags, units = make_tables(flags)  # one document per outlet
+    one = compare_groups(tags, units, by="outlet")
+    assert one["descriptive"].all() and one.attrs["descriptive"]
+    assert one["p_value"].isna().all() and one["p_holm"].isna().all() and one["p_bh"].isna().all()
+    assert one["rd_low"].isna().all() and one["statistic"].isna().all()
+    assert one["test"].str.startswith("none (descriptive: 1 document in a group").all()
+    assert (one["n_docs_a"] == 1).all() and (one["min_group_docs"] == 1).all()
+    # the shares and effect sizes still describe those documents
+    sec = one[one["category"] == "security"].iloc[0]
+    assert sec["share_a"] == pytest.approx(np.mean(flags["A"]))
+    assert sec["risk_difference"] == pytest.approx(np.mean(flags["A"]) - np.mean(flags["B"]))
+    # with several documents per outlet the same units are tested
+    five = compare_groups(*make_tables(flags, docs_per_group=5), by="outlet")
+    assert not five["descriptive"].any() and five["p_value"].notna().all()
+    assert (five["n_docs_b"] == 5).all()
+    pd.testing.assert_series_equal(five["share_a"], one["share_a"])
+    # min_docs=1 tests anyway; a higher bar makes five documents descriptive too
+    forced = compare_groups(tags, units, by="outlet", min_docs=1, test="units")
+    five_units = compare_groups(*make_tables(flags, docs_per_group=5), by="outlet", test="units")
+    assert forced["p_value"].to_numpy() == pytest.approx(five_units["p_value"].to_numpy())
+    assert compare_groups(*make_tables(flags, docs_per_group=5), by="outlet", min_docs=6)[
+        "descriptive"].all()
+    with pytest.raises(ThreadframeError, match="min_docs"):
+        compare_groups(tags, units, by="outlet", min_docs=0)
+
+
+def test_three_outlets_one_with_one_document():
+    flags = {g: [1, 0, 1, 0, 0, 1, 1, 0] for g in ("A", "B", "C")}
+    tags, units = make_tables(flags, docs_per_group=4)
+    units.loc[units["outlet"] == "C", "doc_id"] = "C-doc0"
+    out = compare_groups(tags, units, by="outlet", categories="security")
+    assert out.loc[out["comparison"] == "omnibus", "descriptive"].all()  # C has one document
+    pairs = out[out["comparison"] == "pairwise"].set_index(["group_a", "group_b"])
+    assert not pairs.loc[("A", "B"), "descriptive"] and pairs.loc[("A", "B"), "p_value"] >= 0
+    assert pairs.loc[("A", "C"), "descriptive"] and pairs.loc[("B", "C"), "descriptive"]
+    assert not out.attrs["descriptive"]
+
+
+def test_the_default_test_permutes_whole_documents():
+    """Units of one document are not independent: by default they move together."""
+    # Two outlets, three documents each; within a document every paragraph agrees,
+    # so there are really six observations, not 120.
+    flags = {"A": [int(i % 3 != 2) for i in range(60)], "B": [int(i % 3 == 2) for i in range(60)]}
+    tags, units = make_tables(flags, docs_per_group=3)
+    default = compare_groups(tags, units, by="outlet", categories="security", cluster="doc").iloc[0]
+    naive = compare_groups(tags, units, by="outlet", categories="security", test="units").iloc[0]
+    assert default["test"] == "permutation (cluster)"
+    assert naive["p_value"] < 0.001  # 40/60 against 20/60 as if 120 independent paragraphs
+    assert default["p_value"] > 0.2  # 2 of 3 documents against 1 of 3: no evidence
+
+
+def test_cluster_bootstrap_memory_does_not_grow_with_replicates_times_clusters():
+    """n_boot x clusters weights at once took 9.8 GB per group on 5M comments (issue 15)."""
+    import tracemalloc
+
+    from analysis.compare import _bootstrap_shares
+
+    rng = np.random.default_rng(0)
+    k = 50_000
+    x = rng.integers(0, 3, (k, 2))
+    n = x.sum(axis=1) + 1
+    tracemalloc.start()
+    try:
+        boot = _bootstrap_shares(x, n, 1000, np.random.SeedSequence(1))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert boot.shape == (1000, 2)
+    assert peak < 150e6  # one matrix of weights would be 400 MB, twice that with the integer draw
+    share = x.sum(axis=0) / n.sum()
+    assert np.all(np.abs(boot.mean(axis=0) - share) < 0.002)

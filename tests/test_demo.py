@@ -57,6 +57,61 @@ def test_report_numbers_come_from_the_tables(demo, capsys):
     assert "Skipped" not in report
 
 
+def test_figure_data_and_the_api_agree_on_comments_without_text(demo):
+    """The Techdirt comment section has 14 comments, 6 of them with their text
+    lost: the figure's data and the API called on the whole corpus both count
+    the 8 with text and say 6 were left out (issue 11, bug 3)."""
+    import analysis
+    from analysis.replies import article_vs_comments
+
+    corpus = threads.sample_corpus()
+    api = article_vs_comments(analysis.tag(corpus).tags, corpus, by=["outlet"], n_boot=50)
+    fig = pd.read_csv(demo / "article_vs_comments.csv")
+    rows = []
+    for table in (api, fig):
+        tc = table[(table["outlet"] == "Techdirt") & (table["side"] == "comments")]
+        rows.append(tc.set_index("category").loc["economy", ["n_units", "n_excluded", "share"]])
+    assert rows[0]["n_units"] == rows[1]["n_units"] == 8
+    assert rows[0]["n_excluded"] == rows[1]["n_excluded"] == 6
+    assert rows[0]["share"] == pytest.approx(rows[1]["share"])
+    report = (demo / "report.md").read_text()
+    assert "8 comments with text, 6 more without text left out" in report
+
+
+def test_report_claims_no_distinctive_word_below_the_threshold(demo):
+    report = (demo / "report.md").read_text()
+    section = report.split("## Distinctive words by outlet")[1].split("\n## ")[0]
+    assert "prior strength a0 = " in section
+    zs = [float(z) for z in re.findall(r"z = (-?[\d.]+)\)", section)]
+    assert all(z >= 1.96 for z in zs)
+    assert "no word reaches z = 1.96" in section  # the sample is small: most outlets have none
+    caption = (demo / "distinctive_terms.txt").read_text()
+    assert "1.96" in caption and "a0 = " in caption
+
+
+def test_report_takes_no_finding_from_thin_transition_cells(demo):
+    report = (demo / "report.md").read_text()
+    tr = pd.read_csv(demo / "tables" / "transitions.csv")
+    assert not tr["enough_replies"].any()  # five reply edges in the sample
+    section = report.split("## Reply trees")[1].split("\n## ")[0]
+    assert "- Replies to" not in section
+    assert "no transition is reported as a finding" in section
+    assert "too few (under 10) to say what whataboutism answers" in section
+    assert "fewer than 10" in (demo / "transitions.txt").read_text()
+
+
 def test_bad_format_is_a_user_error(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--formats", "gif", "--no-progress"]) == 2
     assert "unknown figure format" in capsys.readouterr().err
+
+
+def test_one_article_per_outlet_gets_no_test_between_outlets(demo):
+    """Each outlet has one article: the report may describe them, not test them
+    (it said "1 of 6 frames differ between outlets")."""
+    report = (demo / "report.md").read_text()
+    tests = pd.read_csv(demo / "tables" / "outlet_tests.csv")
+    assert tests["descriptive"].all() and tests["p_value"].isna().all()
+    assert "differ between outlets" not in report
+    assert "No test of differences between outlets: one outlet contributes one document" in report
+    section = report.split("## Frames in the article text")[1].split("\n## ")[0]
+    assert " p = " not in section and " p < " not in section

@@ -16,6 +16,7 @@ nbformat = pytest.importorskip("nbformat", reason="the notebooks extra is not in
 nbclient = pytest.importorskip("nbclient", reason="the notebooks extra is not installed")
 pytest.importorskip("ipykernel", reason="the notebooks extra is not installed")
 
+from loopback import loopback_problem  # noqa: E402
 from nbclient.exceptions import CellExecutionError, CellTimeoutError  # noqa: E402
 from notebook_kernel import KERNEL_NAME, NOTEBOOKS, ROOT, jupyter_env, stage_notebook  # noqa: E402
 
@@ -34,6 +35,8 @@ def _load_builder():
 
 @pytest.fixture(scope="module")
 def kernel_env(tmp_path_factory):
+    if (problem := loopback_problem()) is not None:
+        pytest.skip(problem)
     env = jupyter_env(tmp_path_factory.mktemp("jupyter"))
     with pytest.MonkeyPatch.context() as mp:
         for key, value in env.items():

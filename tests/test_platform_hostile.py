@@ -45,7 +45,7 @@ def test_format_is_detected_from_content_not_name(platforms, tmp_path, name, exp
 def reddit_chain(depth: int) -> str:
     """A thread whose comments each reply to the previous one, built as text (json.dumps recurses too)."""
     head = ('[{"kind": "Listing", "data": {"children": [{"kind": "t3", "data": {"id": "p", "name": "t3_p", '
-            '"title": "Deep", "selftext": "", "is_self": true, "subreddit": "t", "created_utc": 1}}]}}, '
+            '"title": "Deep", "selftext": "", "is_self": true, "subreddit": "t", "created_utc": 1699999999}}]}}, '
             '{"kind": "Listing", "data": {"children": [')
     opens = []
     for i in range(depth):

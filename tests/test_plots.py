@@ -150,3 +150,48 @@ def test_bad_calls_raise_clear_errors(tables, tmp_path):
         plots.plot_transitions(tables["tr"], value="odds")
     with pytest.raises(ThreadframeError, match="give doc_id"):
         plots.tree_layout(tables["units"])
+
+
+def test_distinctive_terms_figure_shows_the_threshold_and_the_prior():
+    from matplotlib.colors import to_rgba
+
+    terms = pd.DataFrame({"group": ["A"] * 4 + ["B"] * 2, "versus": "rest",
+                          "term": ["w1", "w2", "w3", "w4", "v1", "v2"],
+                          "z": [3.0, 2.1, 1.5, 0.4, 1.2, 0.3], "count": 5})
+    terms.attrs["prior_strength"] = 250.0
+    fig = plots.plot_distinctive_terms(terms, k=4)
+    ax = fig.axes[0]
+    lines = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert len(lines) == 1 and np.allclose(lines[0].get_xdata(), 1.96)
+    assert ax.get_xlim()[1] > 1.96
+    assert "prior strength a0 = 250" in ax.get_title(loc="right")
+    assert "z = 1.96" in ax.get_title(loc="right")
+    bars = [p for p in ax.patches if p.get_width() > 0]
+    pale = sorted(round(p.get_width(), 2) for p in bars if to_rgba(p.get_facecolor())[3] < 1)
+    assert pale == [0.3, 0.4, 1.2, 1.5]  # every bar under 1.96, and only those
+    dropped = plots.plot_distinctive_terms(terms, k=4, below="drop").axes[0]
+    assert [t.get_text() for t in dropped.get_yticklabels()] == ["w1", "w2"]
+    assert any("no term reaches z = 1.96" in t.get_text() for t in dropped.texts)
+    # an axis that stops short of the threshold would hide it
+    weak = terms.assign(z=terms["z"] / 10)
+    assert plots.plot_distinctive_terms(weak).axes[0].get_xlim()[1] > 1.96
+    with pytest.raises(ThreadframeError, match="below="):
+        plots.plot_distinctive_terms(terms, below="hide")
+
+
+def test_transition_cells_on_too_few_replies_are_greyed():
+    from analysis._plot_helpers import MUTED_TEXT
+
+    units = pd.DataFrame({"unit_id": [f"c{i}" for i in range(14)], "doc_id": "d", "role": "comment",
+                          "parent_id": [None] + ["c0"] * 11 + [None, "c12"], "text": "words"})
+    carries = {"c0": "security", "c12": "rights"}  # c0 has 11 replies, c12 one
+    tags = pd.DataFrame([{"unit_id": u, "category": c, "present": carries.get(u) == c}
+                         for u in units["unit_id"] for c in ("security", "rights")])
+    tr = transitions(tags, units)
+    ax = plots.plot_transitions(tr).axes[0]
+    muted = [t.get_text() for t in ax.texts if t.get_color() == MUTED_TEXT]
+    assert sorted(muted) == ["0%\n0/1", "0%\n0/1", "100%\n1/1"]  # the rights row: one reply
+    assert "fewer than 10 replies" in ax.get_title(loc="right")
+    none = plots.plot_transitions(tr, min_replies=1).axes[0]
+    assert not [t for t in none.texts if t.get_color() == MUTED_TEXT]
+    assert none.get_title(loc="right") == ""

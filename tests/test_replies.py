@@ -39,7 +39,7 @@ def tree():
         "role": ["title", "body", "body"] + ["comment"] * 6,
         "parent_id": [None, None, None, None, "c1", "c1", "c2", None, "c5"],
         "depth": [0, 0, 0, 1, 2, 2, 3, 1, 2],
-        "text": "",
+        "text": "some words",
     })
     tags = pd.DataFrame([{"unit_id": u, "doc_id": "d1", "category": c, "present": c in cs}
                          for u, cs in CARRIES.items() for c in CATS])
@@ -86,11 +86,49 @@ def test_transition_counts_shares_and_lift(tree):
 
 def test_transitions_from_the_article(tree):
     tags, units = tree
-    tr = transitions(tags, units, include_article=True, include_none=False)
-    # the article carries security (title) and rights (b1); it is answered by c1 and c5
-    assert cell(tr, "security", "security")["n_from"] == 2 + 2
-    assert cell(tr, "rights", "security")["n_transitions"] == 1  # article -> c1
-    assert set(tr["from_category"]) == set(CATS)
+    # security is in one of the article's three units (t), rights in one (b1): under the
+    # default article_share (half) the article carries neither and answers as "none"
+    tr = transitions(tags, units, include_article=True)
+    assert cell(tr, "security", "security")["n_from"] == 2  # c1's two replies only
+    assert cell(tr, "rights", "security")["n_from"] == 0
+    assert cell(tr, "none", "security")["n_from"] == 1 + 2  # c5 -> c6, article -> c1, c5
+    assert cell(tr, "none", "security")["n_transitions"] == 1  # article -> c1
+    assert tr.attrs["article_share"] == 0.5
+    # a third of its units is enough with article_share=1/3: it then carries both
+    third = transitions(tags, units, include_article=True, include_none=False, article_share=1 / 3)
+    assert cell(third, "security", "security")["n_from"] == 2 + 2
+    assert cell(third, "rights", "security")["n_transitions"] == 1  # article -> c1
+    assert set(third["from_category"]) == set(CATS)
+    with pytest.raises(ThreadframeError, match="article_share"):
+        transitions(tags, units, include_article=True, article_share=0)
+
+
+def test_the_article_carries_its_majority_stance_not_every_stance(tree):
+    _, units = tree
+    stance = pd.DataFrame({"unit_id": units["unit_id"],
+                           "stance": ["critical", "critical", "supportive", "neutral", "critical",
+                                      "supportive", "neutral", "critical", "neutral"]})
+    tr = transitions(stance, units, include_article=True, include_none=False)
+    # the article (t, b1 critical; b2 supportive) is critical, not also supportive
+    assert cell(tr, "critical", "neutral")["n_from"] == 2 + 2  # c2 -> c4, c5 -> c6, article -> c1, c5
+    assert cell(tr, "supportive", "neutral")["n_from"] == 0  # c3 has no replies
+    assert cell(tr, "critical", "neutral")["n_transitions"] == 3  # c4, c6, c1
+    assert cell(tr, "critical", "critical")["n_transitions"] == 1  # article -> c5
+
+
+def test_cells_on_too_few_replies_are_flagged(tree):
+    tags, units = tree
+    tr = transitions(tags, units)
+    assert tr.attrs["min_replies"] == 10
+    assert not tr["enough_replies"].any()  # four edges in all
+    two = transitions(tags, units, min_replies=2)
+    enough = two.groupby("from_category")["enough_replies"].first().to_dict()
+    assert enough == {"security": True, "rights": False, "whataboutism": False, "none": False}
+    ans = answered_by(tags, units, "whataboutism", min_replies=2)
+    assert ans["enough_replies"].all()  # c2 and c6
+    assert not answered_by(tags, units, "whataboutism")["enough_replies"].any()
+    with pytest.raises(ThreadframeError, match="min_replies"):
+        transitions(tags, units, min_replies=0)
 
 
 def test_what_whataboutism_answers(tree):
@@ -100,9 +138,13 @@ def test_what_whataboutism_answers(tree):
     assert ans.loc["security", "n_parent"] == 1  # c2 answers c1
     assert ans.loc["none", "n_parent"] == 1  # c6 answers c5
     assert ans.loc["rights", "n_parent"] == 0
-    # parents over all six edges (article included): security c1, c1, article, article
-    assert ans.loc["security", "base_rate"] == pytest.approx(4 / 6)
-    assert ans.loc["none", "lift"] == pytest.approx(0.5 / (1 / 6))
+    # parents over all six edges (article included): security c1, c1; the article
+    # (no frame in half its units) is "none" twice, with c5
+    assert ans.loc["security", "base_rate"] == pytest.approx(2 / 6)
+    assert ans.loc["none", "base_rate"] == pytest.approx(3 / 6)
+    assert ans.loc["none", "lift"] == pytest.approx(0.5 / (3 / 6))
+    third = answered_by(tags, units, "whataboutism", article_share=1 / 3).set_index("parent_category")
+    assert third.loc["security", "base_rate"] == pytest.approx(4 / 6)  # the article carries it
     with pytest.raises(ThreadframeError, match="not in the tags"):
         answered_by(tags, units, "sarcasm")
 

@@ -94,3 +94,15 @@ def test_input_is_not_mutated_and_errors_are_clear():
     with pytest.raises(ThreadframeError, match="mode"):
         distinctive_terms(units, by="outlet", mode="both")
     assert analysis.distinctive_terms is distinctive_terms
+
+
+def test_prior_strength_is_stated_in_the_table():
+    out = distinctive_terms(two_groups(), by="outlet", stopwords=())
+    assert out.attrs["prior_strength"] == 6  # the corpus's token count
+    assert (out["prior_strength"] == 6).all()
+    strong = distinctive_terms(two_groups(), by="outlet", stopwords=(), prior_strength=60)
+    assert strong.attrs["prior_strength"] == 60
+    # z depends on the prior: a stronger prior shrinks it
+    z = out.set_index(["group", "term"])["z"]
+    z60 = strong.set_index(["group", "term"])["z"]
+    assert (z60.abs() < z.abs()).all()

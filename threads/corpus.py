@@ -264,7 +264,9 @@ class Corpus:
         length of the decoded source text (or of its visible text for markup
         and exports) and ``unaccounted_chars`` the non-whitespace characters of
         it that no unit covers (NA where the parser cannot tell, e.g. for a
-        table built with :meth:`from_pandas`).
+        table built with :meth:`from_pandas`). ``replaced_chars`` counts the
+        U+FFFD replacement characters in unit text: bytes that were not valid
+        text (see the ``bad_chars`` flag).
         """
         u = self.units.assign(n=self.units["text"].fillna("").str.len())
         by_role = u.pivot_table(index="doc_id", columns="role", values="n", aggfunc="sum", fill_value=0)
@@ -273,6 +275,9 @@ class Corpus:
         out = self.docs[["doc_id", "source_chars", "unaccounted_chars"]].set_index("doc_id").join(by_role)
         for c in by_role.columns:
             out[c] = out[c].fillna(0).astype(int)
+        # U+FFFD in unit text: bytes that were not valid text, replaced (threads.badchars)
+        replaced = u.assign(r=u["text"].fillna("").str.count("\ufffd")).groupby("doc_id")["r"].sum()
+        out["replaced_chars"] = replaced.reindex(out.index).fillna(0).astype(int)
         return out.reset_index()
 
     def __len__(self) -> int:

@@ -65,8 +65,14 @@ FLAGS = {
     "deleted": "deleted on the platform; kept as a placeholder",
     "removed": "removed by moderators; kept as a placeholder",
     "spam": "marked as spam on the platform",
+    "private": "visible only to followers or mentioned accounts on the platform (not public)",
+    "blocked": "a placeholder the platform shows for a post hidden by a block; no text",
+    "not_found": "a placeholder the platform shows for a post that no longer exists or was never loaded; no text",
     "more_stub": "stands for replies the export did not include",
     "unapproved": "held for moderation on the platform (not published)",
     "editorial": "an editorial insertion such as [...] or [Corrected broken link.]",
     "pingback": "a pingback/trackback notice in a comment list (a link from another site, not a reader)",
+    "bad_date": "its time was unreadable or implausible (before 1970-01-02 or over a day from now); left empty",
+    "bad_chars": "its text holds U+FFFD replacement characters: bytes that were not valid text (broken UTF-8, "
+                 "stray NULs, lone surrogates) were replaced, here or before the export",
 }

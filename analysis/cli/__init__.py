@@ -9,7 +9,7 @@ import importlib
 import sys
 import warnings
 
-COMMANDS = ("parse", "tag", "demo", "train", "predict", "evaluate", "sample", "reliability")
+COMMANDS = ("parse", "tag", "report", "demo", "train", "predict", "evaluate", "sample", "reliability")
 
 
 def build_parser() -> argparse.ArgumentParser:

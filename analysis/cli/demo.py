@@ -20,13 +20,10 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..demo import run_demo
+    from .report import print_summary
 
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     result = run_demo(args.out, progress=not args.no_progress, seed=args.seed, formats=formats,
                       dpi=args.dpi)
-    n_fig = sum(1 for f in result.files if f.suffix == ".txt" and f.parent == result.out)
-    n_tab = sum(1 for f in result.files if f.parent.name == "tables")
-    print(f"wrote {n_fig} figures, {n_tab} tables and {result.report} under {result.out}/")
-    for step, why in result.skipped.items():
-        print(f"skipped {step}: {why}")
+    print_summary(result)
     return 0

@@ -16,6 +16,9 @@ def add_parser(sub) -> None:
     p.add_argument("--input-format", default=None, help="force an input format (default: detect)")
     p.add_argument("--profile", action="append", default=[], metavar="YAML",
                    help="an extra text-scrape profile (repeatable; see docs/parsing-text.md)")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="inside folders, also read symlinks that point outside the folder (default: skip "
+                        "and list them)")
     p.set_defaults(func=run)
 
 
@@ -44,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         for path in args.profile:
             register_profile(path)
     corpus = threads.sample_corpus() if args.sample else threads.read(
-        args.paths, format=args.input_format, progress=True)
+        args.paths, format=args.input_format, progress=True, follow_symlinks=args.follow_symlinks)
     out = corpus.save(args.out, format=args.save_format)
     # as objects first: "" is no value of a nullable Int64 column (unaccounted is NA for a table),
     # and to_string's na_rep leaves such NA as <NA>

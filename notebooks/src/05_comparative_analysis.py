@@ -63,12 +63,16 @@ fig
 # Do the outlets differ? `compare_groups` tests each frame (chi-square or
 # Fisher's exact test, or a cluster permutation test with `test="permutation"`),
 # reports Cramér's V as the effect size and corrects the p-values for testing
-# six frames (Holm, and Benjamini-Hochberg in `p_bh`).
+# six frames (Holm, and Benjamini-Hochberg in `p_bh`). But here every outlet
+# contributes one article: paragraphs of one article are not independent, so
+# no test can tell the outlets apart from those five articles. The table says
+# so (`descriptive`, no p-value) and keeps the shares and Cramér's V as a
+# description of these documents.
 
 # %%
 tests = analysis.compare_groups(result.tags, corpus, by="outlet", roles=ARTICLE,
                                 categories=categories, pairwise=False)
-tests[["category", "test", "statistic", "dof", "p_value", "p_holm", "cramers_v"]].round(3)
+tests[["category", "descriptive", "test", "min_group_docs", "p_value", "cramers_v"]].round(3)
 
 # %% [markdown]
 # Stance works the same way: the stance table has one label per unit.
@@ -109,11 +113,14 @@ fig_avc
 # Reply transitions ask: of the replies to a unit carrying frame A, how many
 # carry frame B, against the base rate of B among all replies (`lift` above
 # 1: B follows A more often than B in general)? The article counts as the
-# parent of top-level comments.
+# parent of top-level comments, carrying the frames at least half its
+# paragraphs carry. A share over a handful of replies is noise:
+# `enough_replies` is False below `min_replies` (10) replies to the parent
+# frame, the figure greys those cells, and they are not findings.
 
 # %%
 trans = analysis.transitions(both_result.tags, both, categories=categories, include_article=True)
-trans[(trans["n_transitions"] > 0)].sort_values("lift", ascending=False).head(8).round(2)
+trans[(trans["n_transitions"] > 0)].sort_values(["enough_replies", "lift"], ascending=False).head(8).round(2)
 
 # %%
 fig_trans = analysis.plot_transitions(trans)
@@ -139,8 +146,9 @@ fig_tree
 #
 # The weighted log-odds ratio with an informative Dirichlet prior (Monroe,
 # Colaresi and Quinn 2008) finds the words each outlet uses more than the
-# others, without the rare-word noise of raw frequencies; `z` above about
-# 1.96 is a conventional threshold.
+# others, without the rare-word noise of raw frequencies. Read `z` against
+# 1.96 (the dashed line; pale bars fall below it and are no evidence), and
+# report the prior strength (`terms.attrs["prior_strength"]`): z depends on it.
 
 # %%
 terms = analysis.distinctive_terms(corpus, by="outlet", roles=ARTICLE, min_count=2)
@@ -239,7 +247,8 @@ panel
 # 1. Compare by `outlet_kind` instead of `outlet` (the docs table has it):
 #    change `by=` in section 2. Which kinds of outlet frame the story as
 #    rights?
-# 2. Repeat section 2 with `test="permutation"` in `compare_groups`. Why can
-#    its p-values differ from the chi-square test here?
+# 2. Repeat section 2 with `min_docs=1` in `compare_groups`: it now tests the
+#    paragraphs as if they were independent. Why does that overstate what five
+#    articles can show? What would you need to collect to test outlets?
 # 3. Write the caption you would submit for the article-vs-comments figure,
 #    including what the reader must know about the data.

@@ -45,6 +45,9 @@ _loaded = False
 #: HTML pages (docs/formats-html.md); on their own line so branches merge cleanly.
 FORMAT_MODULES += ("wordpress", "hackernews_html", "article_html")  # type: ignore[assignment]
 
+#: Social platforms (docs/formats-platforms.md, issue 17); on their own line so branches merge cleanly.
+FORMAT_MODULES += ("mastodon", "bluesky", "youtube")  # type: ignore[assignment]
+
 
 def register(fmt: Format) -> Format:
     _REGISTRY[fmt.name] = fmt

@@ -380,6 +380,17 @@ _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d").match
 
 
 def parse_when(value: str | None, default_tz=UTC) -> datetime | None:
+    """:func:`_parse_when`, None for a time outside the plausible range of :mod:`threads.times`."""
+    from ..times import parse_time
+
+    try:
+        dt = _parse_when(value, default_tz)
+    except OverflowError:  # year 1 or 9999 pushed off the calendar by its UTC offset
+        return None
+    return dt if dt is None or parse_time(dt)[0] is not None else None
+
+
+def _parse_when(value: str | None, default_tz=UTC) -> datetime | None:
     """A timestamp from an attribute or a page's text, as an aware UTC datetime.
 
     Handles ISO 8601 (``datetime=`` attributes), Unix epochs and dates written
@@ -395,6 +406,8 @@ def parse_when(value: str | None, default_tz=UTC) -> datetime | None:
     if _EPOCH_SECONDS(s):
         return datetime.fromtimestamp(int(s), tz=UTC)
     iso = s.replace("Z", "+00:00") if _ISO_DATE(s) else None
+    if iso and bad_offset(s):  # no zone has it: not a time to guess (the date patterns below would)
+        return None
     if iso:
         try:
             dt = datetime.fromisoformat(iso.split()[0] if "T" in iso else iso)
@@ -426,12 +439,15 @@ def parse_when(value: str | None, default_tz=UTC) -> datetime | None:
     return None
 
 
+_ISO_OFFSET = re.compile(r"T\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(Z|[+-]\d\d:?\d\d)$")
+
+
 def offset_of(value: str | None):
-    """The UTC offset stated in an ISO timestamp, as a tzinfo (None when there is none)."""
+    """The UTC offset stated in an ISO timestamp, as a tzinfo (None when there is none or it is impossible)."""
     if not value:
         return None
-    m = re.search(r"T\d\d:\d\d(?::\d\d(?:\.\d+)?)?\s*(Z|[+-]\d\d:?\d\d)$", value.strip())
-    if not m:
+    m = _ISO_OFFSET.search(value.strip())
+    if not m or bad_offset(value):
         return None
     z = m.group(1)
     if z == "Z":
@@ -439,6 +455,16 @@ def offset_of(value: str | None):
     sign = 1 if z[0] == "+" else -1
     hh, mm = int(z[1:3]), int(z[-2:])
     return timezone(sign * timedelta(hours=hh, minutes=mm))
+
+
+def bad_offset(value: str | None) -> str | None:
+    """The offset of an ISO timestamp when no time zone can have it (``-45:00``), else None."""
+    m = _ISO_OFFSET.search(value.strip()) if value else None
+    if not m or m.group(1) == "Z":
+        return None
+    z = m.group(1)
+    hh, mm = int(z[1:3]), int(z[-2:])
+    return z if hh >= 24 or mm >= 60 else None
 
 
 # ---------------------------------------------------------------- metadata
@@ -450,12 +476,14 @@ def _json_ld(root) -> dict:
     """Headline, author, date and URL from the page's schema.org JSON-LD, when it has one."""
     import json
 
+    from ..badchars import replace_surrogates
+
     found: dict = {}
     for script in root.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(script.text)
+            data, _ = replace_surrogates(json.loads(script.text))  # a lone "\ud800" cannot be saved
         except ValueError:
             continue  # broken JSON-LD is common and optional
         todo = [data]

@@ -31,6 +31,15 @@ class _Text(HTMLParser):
         self.drop = 0
         self.pre = 0
 
+    def parse_marked_section(self, i, report=1):
+        # html.parser asserts on a keyword it does not know (``<![foo[``); a browser reads such a
+        # section as a bogus comment up to the next ">", so do that (nothing of it is shown)
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return len(self.rawdata) if end < 0 else end + 1
+
     def handle_starttag(self, tag, attrs):
         if tag in _DROP:
             self.drop += 1

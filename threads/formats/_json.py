@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from json.decoder import JSONDecodeError, scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
-from ..errors import FormatError
+from ..badchars import replace_surrogates
+from ..errors import EncodingWarning_, FormatError
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?")
@@ -24,18 +26,33 @@ _LITERALS = (("null", None), ("true", True), ("false", False),
              ("NaN", float("nan")), ("Infinity", float("inf")), ("-Infinity", float("-inf")))
 
 
+#: A surrogate escape (``\\ud800``); only text with one can decode to a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
 def load_json(text: str, path: str | Path, expected: str):
-    """Parse ``text`` as JSON; a :class:`FormatError` names the file, the place and ``expected``."""
+    """Parse ``text`` as JSON; a :class:`FormatError` names the file, the place and ``expected``.
+
+    Lone surrogates (``"\\ud800"`` with no partner: not text, and unsavable)
+    become U+FFFD with an :class:`~threads.errors.EncodingWarning_`; the units
+    holding them are flagged ``bad_chars`` by :func:`threads.read`.
+    """
     try:
         try:
-            return json.loads(text)
+            data = json.loads(text)
         except RecursionError:
-            return loads_iterative(text)
+            data = loads_iterative(text)
     except JSONDecodeError as exc:
         truncated = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated")
         hint = " (the file looks truncated)" if truncated else ""
         raise FormatError(path, f"not valid JSON ({exc.msg}: line {exc.lineno} column {exc.colno}){hint}; "
                                 f"expected {expected}") from None
+    if _SURROGATE_ESCAPE.search(text):  # cheap test first: a walk over every string only when needed
+        data, n = replace_surrogates(data)
+        if n:
+            warnings.warn(f"{path}: {n} lone surrogate{'s' if n != 1 else ''} replaced with U+FFFD",
+                          EncodingWarning_, stacklevel=3)
+    return data
 
 
 def _ws(s: str, idx: int) -> int:

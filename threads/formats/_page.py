@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..corpus import Corpus
-from ..errors import FormatError, UnplacedTextWarning
+from ..errors import FormatError, ThreadframeWarning, UnplacedTextWarning
 from ._html import (
     HtmlProfile,
+    bad_offset,
     clean,
     looks_truncated,
     offset_of,
@@ -30,7 +31,7 @@ from ._html import (
     strip_invisible,
     warn_truncated,
 )
-from ._tables import corpus_from_records
+from ._tables import corpus_from_records, unique_id
 from ._walk import PageWalker, _Segment
 
 
@@ -43,6 +44,9 @@ def build_page_corpus(text: str, path: Path, doc_id: str, profile: HtmlProfile,
                       source_format: str, use_trafilatura_meta: bool = False) -> Corpus:
     """Parse an article page with its comments into a Corpus (see module docstring)."""
     doc, rows, problems = extract_page(text, path, doc_id, profile, source_format, use_trafilatura_meta)
+    if not rows:
+        raise FormatError(path, "the page has no visible text (no title, body or comments); expected an "
+                                "article page (a page built by JavaScript must be saved after it has loaded)")
     return corpus_from_records(doc, rows, problems)
 
 
@@ -80,6 +84,13 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
         meta = _fill_meta_from_trafilatura(text, meta)
 
     tz = offset_of(meta.get("published")) or UTC
+    zone = bad_offset(meta.get("published"))
+    if zone:
+        detail = (f"the page's time {meta['published']!r} has the UTC offset {zone}, which no time zone has; "
+                  "its publication time is NaT and comment times without a zone are read as UTC")
+        warnings.warn(f"{path}: {detail}", BadTimeWarning, stacklevel=3)
+        problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": pd.NA,
+                         "problem": "bad_timezone", "detail": detail})
     rows: list[dict] = []
     # ---- article side
     title_done = False
@@ -98,9 +109,11 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
                      "text": clean(meta["title"]), "locator": "/html/head", "depth": 0})
     # ---- comments
     uid_of: dict[int, str] = {}
+    used: set[str] = set()
     for c in walker.comments:
         pid = f"comment-{c.key}" if c.key is not None else None
         uid = f"{doc_id}:{pid}" if pid else f"{doc_id}:c{c.order}"
+        uid = unique_id(uid, used, problems, path, doc_id, c.locator)  # e.g. a comment list given twice
         uid_of[c.idx] = uid
         author = c.author[1] if c.author else None
         when_raw = c.when[1] if c.when else None
@@ -115,6 +128,12 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
         published = parse_when(when_raw, tz) if when_raw else None
         if published is None and chrome:
             published = parse_when(chrome, tz)
+        if when_raw and (odd := bad_offset(when_raw)):
+            problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": uid,
+                             "problem": "bad_timezone",
+                             "detail": f"comment time {when_raw!r} has the UTC offset {odd}, which no time zone "
+                                       "has; " + ("left NaT" if published is None else
+                                                  "the date shown on the page was used")})
         if author:
             author = _SAYS.sub("", author).strip(" ,:|") or None
         flags = []
@@ -161,12 +180,16 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
     nonspace_visible = _nonspace_chars(seg_texts)
     doc = {
         "doc_id": doc_id, "title": meta.get("title"), "url": meta.get("url"),
-        "published": parse_when(meta.get("published")) if meta.get("published") else None,
+        "published": parse_when(meta.get("published")) if meta.get("published") and not zone else None,
         "author": meta.get("author"), "language": meta.get("language"),
         "outlet": _outlet(meta.get("url")), "outlet_kind": "news_site",
         "source_format": source_format, "source_path": str(path),
         "source_chars": visible, "unaccounted_chars": max(0, nonspace_visible - accounted)}
     return doc, rows, problems
+
+
+class BadTimeWarning(ThreadframeWarning):
+    """A page states a time that cannot be right (e.g. an impossible UTC offset); it was left NaT."""
 
 
 _SAYS = re.compile(r"\s*(?:says|sagt|dit|dice|schreibt|wrote|schrieb)\s*:?\s*$", re.I)

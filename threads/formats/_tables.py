@@ -156,6 +156,24 @@ def _ids_ok(doc: dict, rows: list[dict]) -> bool:
     return True
 
 
+def unique_id(uid: str, used: set[str], problems: list[dict], path, doc_id: str, where: str) -> str:
+    """``uid``, or ``uid~2`` (``~3``, ...) when a page repeats it, with a ``duplicate_id`` problem row.
+
+    The id is added to ``used``. Both copies are kept, as the thread builder
+    of the structured formats does (docs/formats-platforms.md).
+    """
+    if uid in used:
+        n = 2
+        while f"{uid}~{n}" in used:
+            n += 1
+        problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": f"{uid}~{n}",
+                         "problem": "duplicate_id",
+                         "detail": f"the page repeats id {uid.split(':', 1)[-1]!r} ({where}); kept as {uid}~{n}"})
+        uid = f"{uid}~{n}"
+    used.add(uid)
+    return uid
+
+
 def corpus_from_records(doc: dict, rows: list[dict], problems: list[dict]) -> Corpus:
     """One document's Corpus from a parser's records, each column built once in its dtype.
 

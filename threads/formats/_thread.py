@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..corpus import Corpus
-from ..errors import ThreadframeWarning
+from ..errors import FormatError, ThreadframeWarning
 from ..schema import PROBLEM_COLUMNS
+from ..times import PROBLEM, flag_bad_times, parse_time, parse_times
 from ..tree import add_flag, repair_reply_tree
 
 #: Placeholders platforms put where a comment's text was deleted or removed.
@@ -41,14 +41,43 @@ def nonspace(text: str | None) -> int:
 
 
 def epoch_to_utc(value) -> pd.Timestamp | None:
-    """Seconds since 1970 (int, float or numeric string) -> UTC timestamp; None if not a number."""
+    """Seconds since 1970 (int, float or numeric string) -> UTC timestamp; None if missing or bad.
+
+    Parsers pass the raw value to :meth:`ThreadBuilder.unit` instead, so a bad
+    one is flagged (:mod:`threads.times`); this is for callers that only want the time.
+    """
     try:
-        seconds = float(value)
+        float(value)
     except (TypeError, ValueError):
         return None
-    if seconds != seconds:  # NaN
-        return None
-    return pd.Timestamp(datetime.fromtimestamp(seconds, tz=UTC))
+    return parse_time(value)[0]
+
+
+def json_kind(value) -> str:
+    """How a JSON value reads in a message: "a JSON object", "a JSON number (5)", ..."""
+    if isinstance(value, dict):
+        return "a JSON object"
+    if isinstance(value, list):
+        return "a JSON array"
+    if value is None or isinstance(value, bool):
+        return f"JSON {'null' if value is None else str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"a JSON number ({value})"
+    if isinstance(value, str):
+        return f"a JSON string ({value[:40]!r})"
+    return f"a JSON {type(value).__name__}"
+
+
+def as_text(value: Any, where: str) -> tuple[str, str | None]:
+    """``(text, problem detail)`` for a field that should hold text (``None`` = no text).
+
+    Anything else (an object, a list, a number) is not turned into its Python
+    repr: the text is empty and the detail (for a ``bad_value`` problem row;
+    the caller flags the unit ``text_lost``) names the field and what it held.
+    """
+    if value is None or isinstance(value, str):
+        return value or "", None
+    return "", f"{where}: expected text, found {json_kind(value)}; kept with empty text (flag text_lost)"
 
 
 def short(items, n: int = 20) -> str:
@@ -92,6 +121,12 @@ class ThreadBuilder:
         ``visible`` is the source text the unit stands for (default: ``text``);
         pass ``""`` when it was counted with :meth:`account` already.
         """
+        bad = None
+        if text is not None and not isinstance(text, str):  # a safety net under the formats' own checks
+            _, bad = as_text(text, locator or key)
+            text, flags = "", add_flag(flags, "text_lost")
+        if visible is not None and not isinstance(visible, str):
+            visible = ""
         unit_id = f"{doc_id}:{key}"
         if unit_id in self._ids:
             n = 2
@@ -108,7 +143,19 @@ class ThreadBuilder:
             "author": author, "published": published, "subject": subject, "text": text or "",
             "start": start, "end": end, "locator": locator, "platform_id": platform_id, "flags": flags,
         })
+        if bad:
+            self.problem(doc_id, unit_id, "bad_value", bad)
         return unit_id
+
+    def items(self, doc_id: str | None, value: Any, where: str) -> list:
+        """``value`` if it is a JSON array (``None``: empty); else empty, with a ``bad_value`` problem row."""
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        self.problem(doc_id, None, "bad_value", f"{where}: expected an array, found {json_kind(value)}; "
+                     "nothing under it was read")
+        return []
 
     def visible_totals(self) -> tuple[int, int]:
         """Characters and non-whitespace characters of source text shown to the builder, all documents."""
@@ -118,6 +165,27 @@ class ThreadBuilder:
         self.problems.append({"source_path": self.path, "doc_id": doc_id, "unit_id": unit_id,
                               "problem": problem, "detail": detail})
 
+    def _times(self, table: pd.DataFrame, *, docs: bool = False) -> pd.Series:
+        """``table["published"]`` as UTC times (threads.times); bad ones are NaT, flagged and listed.
+
+        For units the flag goes on the unit; for documents (``docs=True``) a
+        problem row is added unless a unit of the document reported the same.
+        """
+        times, reasons = parse_times(table["published"])
+        if not any(reasons):
+            return times
+        if not docs:
+            table["flags"] = flag_bad_times(table["flags"], reasons)
+            for doc_id, unit_id, why in zip(table["doc_id"], table["unit_id"], reasons, strict=True):
+                if why:
+                    self.problem(doc_id, unit_id, PROBLEM, f"published: {why}")
+        else:
+            seen = {(p["doc_id"], p["detail"]) for p in self.problems if p["problem"] == PROBLEM}
+            for doc_id, why in zip(table["doc_id"], reasons, strict=True):
+                if why and (doc_id, f"published: {why}") not in seen:
+                    self.problem(doc_id, None, PROBLEM, f"document published: {why}")
+        return times
+
     def gap(self, doc_id: str | None, problem: str, detail: str) -> None:
         """Record and warn about something the export refers to but does not contain."""
         self.problem(doc_id, None, problem, detail)
@@ -125,11 +193,14 @@ class ThreadBuilder:
 
     # ------------------------------------------------------------------ output
     def build(self) -> Corpus:
+        if not self.docs and not self.units:
+            reasons = "; ".join(p["detail"] for p in self.problems[:3]) or "the export holds nothing"
+            raise FormatError(self.path, f"{self.source_format}: nothing could be read ({reasons})")
         for u in self.units:
             if u["doc_id"] not in self.docs:
                 self.docs[u["doc_id"]] = {"doc_id": u["doc_id"]}
         units = pd.DataFrame(self.units, columns=UNIT_FIELDS)
-        units["published"] = pd.Series(list(units["published"]), dtype=object)
+        units["published"] = self._times(units)
         units.insert(3, "position", units.groupby("doc_id", sort=False).cumcount())
         # one document's units together (a Disqus export lists all threads before all posts)
         doc_order = {d: i for i, d in enumerate(self.docs)}
@@ -137,8 +208,10 @@ class ThreadBuilder:
                                   key=lambda s: s.map(doc_order) if s.name == "doc_id" else s)
         units, repairs = repair_reply_tree(units)
         units = fix_stub_depths(units)
-        problems = self.problems + [{"source_path": self.path, **r} for r in repairs]
         docs = pd.DataFrame(list(self.docs.values()))
+        if "published" in docs:
+            docs["published"] = self._times(docs, docs=True)
+        problems = self.problems + [{"source_path": self.path, **r} for r in repairs]
         by_doc = covered_by_doc(units)
         docs["source_format"] = self.source_format
         docs["source_path"] = self.path
@@ -170,5 +243,5 @@ def fix_stub_depths(units: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-__all__ = ["DELETED_TEXTS", "UNIT_FIELDS", "DataGapWarning", "ThreadBuilder", "add_flag", "covered_by_doc",
-           "epoch_to_utc", "fix_stub_depths", "nonspace", "short"]
+__all__ = ["DELETED_TEXTS", "UNIT_FIELDS", "DataGapWarning", "ThreadBuilder", "add_flag", "as_text",
+           "covered_by_doc", "epoch_to_utc", "fix_stub_depths", "json_kind", "nonspace", "short"]

@@ -22,7 +22,7 @@ from . import Format, register
 from ._htmltext import html_to_text, paragraphs
 from ._json import load_json
 from ._sniff import has_keys, json_mismatch
-from ._thread import ThreadBuilder, short
+from ._thread import ThreadBuilder, as_text, json_kind, short
 
 EXPECTED = "a Discourse topic JSON (an object with post_stream.posts)"
 _NOTICE_TYPES = (2, 3)  # moderator_action, small_action
@@ -51,15 +51,17 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         b.unit(doc_id, f"topic-{tid}:title", "title", topic["title"], locator="/title",
                platform_id=str(tid), author=first.get("username") if first else None,
                published=topic.get("created_at"))
-    by_number = {p.get("post_number"): str(p.get("id")) for p in posts if isinstance(p, dict)}
+    by_number = {p["post_number"]: str(p.get("id")) for p in posts
+                 if isinstance(p, dict) and _is_number(p.get("post_number"))}
     for i, post in enumerate(posts):
         ptr = f"/post_stream/posts/{i}"
         if not isinstance(post, dict) or "id" not in post:
             b.problem(doc_id, None, "unreadable", f"{ptr}: not a Discourse post; skipped")
             continue
         pid = str(post["id"])
-        text_ = html_to_text(post.get("cooked"))
-        flags = []
+        cooked, bad = as_text(post.get("cooked"), f"{ptr}/cooked")
+        text_ = html_to_text(cooked)
+        flags = ["text_lost"] if bad else []
         if post.get("user_deleted") or post.get("deleted_at"):
             flags.append("deleted")
             if text_.startswith(_WITHDRAWN):
@@ -75,17 +77,32 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
                 b.unit(doc_id, f"{pid}@{start}", "body", para, start=start, end=end,
                        locator=f"{ptr}/cooked", visible="", **common)
             if not text_:
-                b.unit(doc_id, f"{pid}@0", "body", "", locator=f"{ptr}/cooked", **common)
+                uid = b.unit(doc_id, f"{pid}@0", "body", "", locator=f"{ptr}/cooked", **common)
+                if bad:
+                    b.problem(doc_id, uid, "bad_value", bad)
             continue
         if post.get("post_type") in _NOTICE_TYPES:
-            b.unit(doc_id, pid, "meta", text_, subject=post.get("action_code"), locator=ptr, **common)
+            uid = b.unit(doc_id, pid, "meta", text_, subject=post.get("action_code"), locator=ptr, **common)
+            if bad:
+                b.problem(doc_id, uid, "bad_value", bad)
             continue
         reply_to = post.get("reply_to_post_number")
+        if reply_to is not None and not _is_number(reply_to):
+            bad_reply = (f"{ptr}/reply_to_post_number: expected a post number, found {json_kind(reply_to)}; "
+                         "placed at the top level (flag orphan)")
+            common["flags"] = ";".join([*flags, "orphan"])
+            reply_to = None
+        else:
+            bad_reply = None
         # a post number the file does not hold is kept and repaired (orphan) with a warning
         parent_key = None if reply_to in (None, 1) else by_number.get(reply_to, f"#{reply_to}")
-        b.unit(doc_id, pid, "comment", text_, parent_key=parent_key, locator=ptr, **common)
-    ids = (stream.get("stream") or []) if isinstance(stream, dict) else []
-    missing = [str(x) for x in ids if str(x) not in set(by_number.values())]
+        uid = b.unit(doc_id, pid, "comment", text_, parent_key=parent_key, locator=ptr, **common)
+        for detail in (bad, bad_reply):
+            if detail:
+                b.problem(doc_id, uid, "bad_value", detail)
+    ids = b.items(doc_id, stream.get("stream"), "/post_stream/stream") if isinstance(stream, dict) else []
+    loaded = set(by_number.values())  # built once: per id it made the topic quadratic (issue 15)
+    missing = [str(x) for x in ids if str(x) not in loaded]
     if missing:
         uid = b.unit(doc_id, "more:stream", "meta", f"[{len(missing)} more posts not loaded]",
                      locator="/post_stream/stream", platform_id=" ".join(missing), flags="more_stub",
@@ -93,6 +110,10 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         b.problem(doc_id, uid, "more_stub",
                   f"{len(missing)} posts of the topic are not in this file (post ids: {short(missing)})")
     return b.build()
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 register(Format(

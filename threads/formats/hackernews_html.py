@@ -27,7 +27,7 @@ from ._html import (
     text_content,
     warn_truncated,
 )
-from ._tables import corpus_from_records
+from ._tables import corpus_from_records, unique_id
 
 _DEAD = re.compile(r"\[(deleted|flagged|dead)\]", re.I)
 
@@ -102,6 +102,7 @@ def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[
     visible = 0
     stack: list[str] = []  # unit ids of the open ancestors, index = depth - 1
     n_comments = 0
+    used: set[str] = set()
     for tr in root.iter("tr"):
         cls = _classes(tr)
         if "athing" not in cls:
@@ -149,7 +150,7 @@ def extract(text: str, path: Path, doc_id: str) -> tuple[dict, list[dict], list[
         depth = level + 1
         del stack[level:]
         parent = stack[-1] if stack else None
-        uid = f"{doc_id}:{cid}"
+        uid = unique_id(f"{doc_id}:{cid}", used, problems, path, doc_id, f'//tr[@id="{cid}"]')
         stack.append(uid)
         u = parts.get("hnuser")
         age = parts.get("age")

@@ -19,7 +19,7 @@ from . import Format, register
 from ._htmltext import html_to_text, paragraphs
 from ._json import child_pointer, load_json
 from ._sniff import has_keys, json_mismatch
-from ._thread import ThreadBuilder, epoch_to_utc
+from ._thread import ThreadBuilder, as_text
 
 EXPECTED = "a Hacker News item from the Algolia API (an object with id, type, created_at and nested children)"
 _ARTICLE_TYPES = ("story", "poll", "job")
@@ -49,7 +49,10 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         common: dict[str, Any] = {"author": root.get("author"), "published": _time(root), "platform_id": rid}
         if root.get("title"):
             b.unit(doc_id, f"{rid}:title", "title", root["title"], locator="/title", **common)
-        body = html_to_text(root.get("text"))
+        raw, bad = as_text(root.get("text"), "/text")
+        body = html_to_text(raw)
+        if bad:
+            b.problem(doc_id, None, "bad_value", bad)
         b.account(doc_id, body)
         for start, end, para in paragraphs(body):
             b.unit(doc_id, f"{rid}:body@{start}", "body", para, start=start, end=end, locator="/text",
@@ -57,12 +60,13 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         if root.get("url"):
             b.unit(doc_id, f"{rid}:link", "meta", root["url"], subject="link", locator="/url", visible="",
                    **common)
-        for i, opt in enumerate(root.get("options") or []):
+        for i, opt in enumerate(b.items(doc_id, root.get("options"), "/options")):
             if isinstance(opt, dict):
                 b.unit(doc_id, str(opt.get("id", f"option{i}")), "meta", html_to_text(opt.get("text")),
                        subject="poll option", locator=f"/options/{i}", platform_id=str(opt.get("id")),
                        parent_key=None)
-        stack = [(c, f"/children/{i}", rid) for i, c in reversed(list(enumerate(root.get("children") or [])))]
+        stack = [(c, f"/children/{i}", rid)
+                 for i, c in reversed(list(enumerate(b.items(doc_id, root.get("children"), "/children"))))]
     else:  # the file is a comment subtree: the root is a top-level comment of an unseen story
         stack = [(root, "", None)]
     while stack:
@@ -74,16 +78,19 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         parent = str(item["parent_id"]) if item.get("parent_id") is not None else nesting_parent
         parent_key = None if parent in (None, story) or (nesting_parent is None) else parent
         gone = item.get("author") is None and not item.get("text")
-        b.unit(doc_id, iid, "comment", html_to_text(item.get("text")), parent_key=parent_key,
-               author=item.get("author"), published=_time(item), locator=ptr or "/", platform_id=iid,
-               flags="deleted" if gone else "")
-        for i, child in reversed(list(enumerate(item.get("children") or []))):
+        raw, bad = as_text(item.get("text"), f"{ptr}/text")
+        uid = b.unit(doc_id, iid, "comment", html_to_text(raw), parent_key=parent_key,
+                     author=item.get("author"), published=_time(item), locator=ptr or "/", platform_id=iid,
+                     flags="text_lost" if bad else "deleted" if gone else "")
+        if bad:
+            b.problem(doc_id, uid, "bad_value", bad)
+        for i, child in reversed(list(enumerate(b.items(doc_id, item.get("children"), f"{ptr}/children")))):
             stack.append((child, child_pointer(ptr, iid, f"/children/{i}"), iid))
     return b.build()
 
 
 def _time(item: dict):
-    return item.get("created_at") or epoch_to_utc(item.get("created_at_i"))
+    return item.get("created_at") or item.get("created_at_i")  # read (and flagged) by the builder
 
 
 register(Format(

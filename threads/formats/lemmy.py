@@ -26,9 +26,10 @@ from . import Format, register
 from ._htmltext import paragraphs
 from ._json import load_json
 from ._sniff import has_keys, json_mismatch
-from ._thread import DELETED_TEXTS, ThreadBuilder
+from ._thread import DELETED_TEXTS, ThreadBuilder, as_text, json_kind
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+_PATH = re.compile(r"0(?:\.\d+)+").fullmatch
 EXPECTED = ('Lemmy API JSON: a post ({"post_view": ...}), its comments ({"comments": [...]} '
             "with path fields), or both in one object")
 
@@ -54,6 +55,9 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     posts: dict[str, dict] = {}
     if post_view:
         post = post_view.get("post") or {}
+        if not isinstance(post, dict):
+            raise FormatError(path, f"/post_view/post: expected a Lemmy post object, found {json_kind(post)}; "
+                                    f"expected {EXPECTED}")
         posts[str(post.get("id"))] = {"view": post_view, "ptr": "/post_view"}
     for i, view in enumerate(comments):
         p = view.get("post") if isinstance(view, dict) else None
@@ -85,16 +89,29 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
                 b.gap(did, "missing_thread", f"comment {cid} belongs to post {c.get('post_id')}, "
                       "which the file does not contain; kept in a document of its own")
             doc_of[str(c.get("post_id"))] = did
-        parts = str(c.get("path") or f"0.{cid}").split(".")
+        raw_path, bad_path = c.get("path"), None
+        if raw_path is None:
+            raw_path = f"0.{cid}"
+        elif not (isinstance(raw_path, str) and _PATH(raw_path)):
+            # without a readable path the comment's parent is unknown: top level, flagged, never guessed
+            bad_path = (f"{ptr}/comment/path: expected a path of comment ids such as \"0.12.{cid}\", found "
+                        f"{json_kind(raw_path)}; placed at the top level (flag orphan)")
+            raw_path = f"0.{cid}"
+        parts = raw_path.split(".")
         parent = parts[-2] if len(parts) > 2 else None
-        content = c.get("content") or ""
-        flags = ";".join(f for f in ("deleted", "removed") if c.get(f))
+        content, bad_text = as_text(c.get("content"), f"{ptr}/comment/content")
+        flags = [f for f in ("deleted", "removed") if c.get(f)]
         text_ = "" if flags and content.strip() in DELETED_TEXTS else content
-        b.unit(did, cid, "comment", text_, parent_key=parent, author=_author(view.get("creator")),
-               published=_utc(c.get("published")), locator=f"{ptr}/comment", platform_id=cid, flags=flags,
-               visible=content)
+        flags += ["text_lost"] if bad_text else []
+        flags += ["orphan"] if bad_path else []
+        uid = b.unit(did, cid, "comment", text_, parent_key=parent, author=_author(view.get("creator")),
+                     published=_utc(c.get("published")), locator=f"{ptr}/comment", platform_id=cid,
+                     flags=";".join(flags), visible=content)
+        for note in (bad_path, bad_text):
+            if note:
+                b.problem(did, uid, "bad_value", note)
         loaded.setdefault(f"{did}|{parent or '0'}", []).append(cid)
-        counts = view.get("counts") or {}
+        counts = _obj(view.get("counts"))
         if isinstance(counts.get("child_count"), int):
             child_count[f"{did}|{cid}"] = counts["child_count"]
     _add_stubs(b, posts, doc_of, loaded, child_count)
@@ -105,8 +122,8 @@ def _add_post(b: ThreadBuilder, did: str, view: dict, ptr: str) -> None:
     post = view.get("post") or {}
     pid = str(post.get("id"))
     author = _author(view.get("creator"))
-    community = view.get("community") or {}
-    host = urlsplit(community.get("actor_id") or "").hostname
+    community = _obj(view.get("community"))
+    host = _host(community.get("actor_id"))
     outlet = f"!{community['name']}@{host}" if community.get("name") and host else community.get("name")
     published = _utc(post.get("published"))
     b.doc(did, outlet=outlet, outlet_kind="forum", title=post.get("name"), url=post.get("ap_id"),
@@ -114,8 +131,12 @@ def _add_post(b: ThreadBuilder, did: str, view: dict, ptr: str) -> None:
     common: dict[str, Any] = {"author": author, "published": published, "platform_id": pid}
     if post.get("name"):
         b.unit(did, f"post-{pid}:title", "title", post["name"], locator=f"{ptr}/post/name", **common)
-    body = post.get("body") or ""
+    body, bad = as_text(post.get("body"), f"{ptr}/post/body")
     flags = ";".join(f for f in ("deleted", "removed") if post.get(f))
+    if bad:
+        uid = b.unit(did, f"post-{pid}:body@0", "body", "", locator=f"{ptr}/post/body",
+                     flags=";".join([flags, "text_lost"]).strip(";"), **common)
+        b.problem(did, uid, "bad_value", bad)
     b.account(did, body)
     for start, end, para in paragraphs(body):
         b.unit(did, f"post-{pid}:body@{start}", "body", para, start=start, end=end,
@@ -144,7 +165,7 @@ def _add_stubs(b, posts, doc_of, loaded, child_count) -> None:
             placed[did] = placed.get(did, 0) + gap
     for post_id, entry in posts.items():
         did = doc_of[post_id]
-        total = (entry["view"].get("counts") or {}).get("comments")
+        total = _obj(entry["view"].get("counts")).get("comments")
         if not isinstance(total, int):
             continue
         n_loaded = sum(len(v) for k, v in loaded.items() if k.startswith(f"{did}|"))
@@ -156,6 +177,21 @@ def _add_stubs(b, posts, doc_of, loaded, child_count) -> None:
                       "(the API pages comments; fetch the other pages)")
 
 
+def _obj(value) -> dict:
+    """``value`` if it is a JSON object, else an empty one (optional parts of a view)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _host(actor_id) -> str | None:
+    """The instance of an ``actor_id`` URL (None when it is not a URL)."""
+    if not isinstance(actor_id, str):
+        return None
+    try:
+        return urlsplit(actor_id).hostname
+    except ValueError:  # e.g. "http://[bad"
+        return None
+
+
 def _replies(n: int) -> str:
     return "reply" if n == 1 else "replies"
 
@@ -163,13 +199,13 @@ def _replies(n: int) -> str:
 def _author(creator) -> str | None:
     if not isinstance(creator, dict) or not creator.get("name"):
         return None
-    host = urlsplit(creator.get("actor_id") or "").hostname
+    host = _host(creator.get("actor_id"))
     return f"{creator['name']}@{host}" if host else creator["name"]
 
 
 def _utc(value):
     # Lemmy before 0.19 writes UTC times without an offset; say so, so nothing reads them as local
-    if isinstance(value, str) and value and not _OFFSET.search(value):
+    if isinstance(value, str) and value[:1].isdigit() and not _OFFSET.search(value):
         return value + "Z"
     return value
 

@@ -125,7 +125,7 @@ class Profile:
     timezone: str | None = None
 
     def parse_time(self, value: str | None):
-        """A captured date string as a timezone-aware datetime (None if unparseable)."""
+        """A captured date string as a timezone-aware datetime (None if unparseable or implausible)."""
         if not value:
             return None
         from datetime import UTC, datetime
@@ -147,7 +147,9 @@ class Profile:
                 return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=ZoneInfo(self.timezone) if self.timezone else UTC)
-        return when
+        from ..times import parse_time
+
+        return when if parse_time(when)[0] is not None else None  # the plausible range of threads.times
 
     def detect_score(self, text: str) -> int:
         """How many of the profile's detection patterns occur in ``text`` (0 when none)."""

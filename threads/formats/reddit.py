@@ -42,8 +42,8 @@ from ._sniff import SNIFF_CHARS, has_keys, json_mismatch
 from ._thread import (
     UNIT_FIELDS,
     ThreadBuilder,
+    as_text,
     covered_by_doc,
-    epoch_to_utc,
     fix_stub_depths,
     short,
 )
@@ -72,21 +72,28 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     post, forest = _thread_parts(data, text, path)
     unescape = text_decoder(text)
     b = ThreadBuilder(path, "reddit")
-    fullname = post.get("name") or f"t3_{post.get('id')}"
+    fullname = str(post.get("name") or f"t3_{post.get('id')}")
     author = _author(post.get("author"))
-    published = epoch_to_utc(post.get("created_utc"))
+    published = post.get("created_utc")  # the builder reads (and flags) it: threads.times
     permalink = post.get("permalink")
-    b.doc(doc_id, outlet=f"r/{post['subreddit']}" if post.get("subreddit") else None, outlet_kind="forum",
-          title=unescape(post.get("title")), published=published, author=author,
-          url=f"https://www.reddit.com{permalink}" if permalink else post.get("url"))
     base = "/0/data/children/0/data"
+    title, bad_title = as_text(post.get("title"), f"{base}/title")
+    title = unescape(title)
+    b.doc(doc_id, outlet=f"r/{post['subreddit']}" if post.get("subreddit") else None, outlet_kind="forum",
+          title=title or None, published=published, author=author,
+          url=f"https://www.reddit.com{permalink}" if permalink else post.get("url"))
     common: dict[str, Any] = {"author": author, "published": published, "platform_id": fullname}
-    b.unit(doc_id, f"{fullname}:title", "title", unescape(post.get("title")) or "", locator=f"{base}/title",
-           **common)
-    selftext = unescape(post.get("selftext")) or ""
-    if selftext.strip() in _GONE:
-        b.unit(doc_id, f"{fullname}:body", "body", "", locator=f"{base}/selftext",
-               flags=_GONE[selftext.strip()], visible=selftext, **common)
+    uid = b.unit(doc_id, f"{fullname}:title", "title", title, locator=f"{base}/title",
+                 flags="text_lost" if bad_title else "", **common)
+    if bad_title:
+        b.problem(doc_id, uid, "bad_value", bad_title)
+    selftext, bad_body = as_text(post.get("selftext"), f"{base}/selftext")
+    selftext = unescape(selftext)
+    if bad_body or selftext.strip() in _GONE:
+        uid = b.unit(doc_id, f"{fullname}:body", "body", "", locator=f"{base}/selftext",
+                     flags="text_lost" if bad_body else _GONE[selftext.strip()], visible=selftext, **common)
+        if bad_body:
+            b.problem(doc_id, uid, "bad_value", bad_body)
     else:
         b.account(doc_id, selftext)
         for start, end, para in paragraphs(selftext):
@@ -109,6 +116,8 @@ def _thread_parts(data, text: str, path) -> tuple[dict, list]:
         ok = False
     if not ok:
         raise FormatError(path, f"expected {EXPECTED}; {json_mismatch(data, text, path, 'reddit')}")
+    if not isinstance(post.get("data"), dict):
+        raise FormatError(path, f"/0/data/children/0: the post (t3) has no \"data\" object; expected {EXPECTED}")
     return post["data"], forest
 
 
@@ -124,19 +133,28 @@ def walk(b: ThreadBuilder, doc_id: str, things: list, pointer: str, post_fullnam
         if not isinstance(data, dict):
             b.problem(doc_id, None, "unreadable", f"{ptr}: not a Reddit thing (no kind/data); skipped")
             continue
-        parent = data.get("parent_id") or nesting_parent or post_fullname
+        parent = str(data.get("parent_id") or nesting_parent or post_fullname)
         parent_key = None if parent.startswith("t3_") else parent
         if kind == "t1":
-            fullname = data.get("name") or f"t1_{data.get('id')}"
-            body = data.get("body")
-            body = "" if body is None else unescape(str(body))
-            flag = _GONE.get(body.strip(), "")
-            b.unit(doc_id, fullname, "comment", "" if flag else body, parent_key=parent_key,
-                   author=_author(data.get("author")), published=epoch_to_utc(data.get("created_utc")),
-                   locator=ptr, platform_id=fullname, flags=flag, visible=body)
+            fullname = str(data.get("name") or f"t1_{data.get('id')}")
+            body, bad = as_text(data.get("body"), f"{ptr}/data/body")
+            body = unescape(body)
+            flag = "text_lost" if bad else _GONE.get(body.strip(), "")
+            uid = b.unit(doc_id, fullname, "comment", "" if flag else body, parent_key=parent_key,
+                         author=_author(data.get("author")), published=data.get("created_utc"),
+                         locator=ptr, platform_id=fullname, flags=flag, visible=body)
+            if bad:
+                b.problem(doc_id, uid, "bad_value", bad)
             replies = data.get("replies")
-            children = replies.get("data", {}).get("children") if isinstance(replies, dict) else None
-            for i, child in reversed(list(enumerate(children or []))):
+            listing = replies.get("data") if isinstance(replies, dict) else None
+            if isinstance(listing, dict):
+                children = b.items(doc_id, listing.get("children"), f"{ptr}/data/replies/data/children")
+            else:
+                children = []
+                if isinstance(replies, dict):
+                    b.problem(doc_id, uid, "bad_value", f"{ptr}/data/replies: a Listing without a \"data\" "
+                              "object; its replies were not read")
+            for i, child in reversed(list(enumerate(children))):
                 child_ptr = child_pointer(ptr, fullname, f"/data/replies/data/children/{i}")
                 stack.append((child, child_ptr, fullname))
         elif kind == "more":
@@ -146,7 +164,7 @@ def walk(b: ThreadBuilder, doc_id: str, things: list, pointer: str, post_fullnam
 
 
 def _add_stub(b: ThreadBuilder, doc_id: str, data: dict, parent: str, parent_key, ptr: str) -> None:
-    children = [str(c) for c in data.get("children") or []]
+    children = [str(c) for c in b.items(doc_id, data.get("children"), f"{ptr}/data/children")]
     count = data.get("count") or 0
     if children:
         text = f"[load more comments ({count} {'reply' if count == 1 else 'replies'})]"
@@ -231,7 +249,8 @@ def merge_morechildren_text(corpus: Corpus, text: str, path: Path) -> Corpus:
     things = _more_things(load_json(text, path, EXPECTED_MORE), text, path)
     if not things:
         return corpus
-    links = {t.get("data", {}).get("link_id") for t in things if isinstance(t, dict)} - {None}
+    datas = [t.get("data") for t in things if isinstance(t, dict)]
+    links = {str(d["link_id"]) for d in datas if isinstance(d, dict) and d.get("link_id") is not None}
     if len(links) != 1:
         raise FormatError(path, f"expected comments of one thread, found link ids {sorted(links) or 'none'}")
     link = links.pop()

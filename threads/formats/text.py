@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..corpus import Corpus
 from ..errors import UnplacedTextWarning
+from ..times import RULE
 from . import Format, register
 from .profile import CommentRules, Profile, all_profiles, choose_profile, get_profile
 
@@ -309,7 +310,9 @@ class _Parser:
             cu.subject, cu.author = subject, comment_author
             cu.published = self.p.parse_time(comment_published)
             if comment_published and cu.published is None:
-                self.problem(cu, "bad_date", f"line {header[0].no}: cannot read {comment_published!r} as a date")
+                self.problem(cu, "bad_date", f"line {header[0].no}: cannot read {comment_published!r} as a "
+                                             f"plausible date ({RULE}); left empty")
+                cu.flags.append("bad_date")
             depth = 1 + n_re[k]
             parent = last_at_depth.get(depth - 1) if depth > 1 else None
             if depth > 1 and parent is None:

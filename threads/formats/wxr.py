@@ -114,7 +114,7 @@ def _rfc822(value: str | None):
     try:
         return pd.Timestamp(parsedate_to_datetime(value)) if value else None
     except (TypeError, ValueError):
-        return None
+        return value  # the builder tries it again and flags it if it is no time (threads.times)
 
 
 register(Format(

@@ -1,0 +1,122 @@
+"""Which language each document is in, and stop words for it, offline.
+
+A page usually states its language (``<html lang="de">``); a CSV of the
+user's own comments does not. :func:`document_languages` keeps what the data
+states and detects the rest from the document's text with py3langid (the
+langid.py model, shipped with the package: nothing is downloaded).
+:func:`check_codebook_language` warns once when a codebook's cue words are
+in another language than the documents they are matched against: a German
+comment never contains the English cue "surveillance", so every frame would
+read as absent.
+
+Stop words for English (the project's list), German and French (the
+Snowball project's lists, BSD licence) ship in ``analysis/data/``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+from threads.errors import ThreadframeError, ThreadframeWarning
+
+__all__ = ["LanguageMismatchWarning", "check_codebook_language", "detect_language",
+           "document_languages", "stopwords", "STOPWORD_LANGUAGES"]
+
+#: Languages with a shipped stop-word list.
+STOPWORD_LANGUAGES = ("de", "en", "fr")
+
+#: Below this many characters of text a guess is not worth making.
+MIN_CHARS = 40
+#: A guess below this normalised probability is reported as unknown.
+MIN_PROB = 0.9
+
+
+class LanguageMismatchWarning(ThreadframeWarning):
+    """The codebook's language differs from the language of some documents."""
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    # Loaded on first use (0.3 s), never at import.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str, *, min_chars: int = MIN_CHARS, min_prob: float = MIN_PROB) -> str | None:
+    """The ISO 639-1 code of ``text``'s language, or None when too short or unsure.
+
+    >>> detect_language("Die Überwachung der Bürger durch den Staat ist ein Problem.")
+    'de'
+    >>> detect_language("ok") is None
+    True
+    """
+    if not isinstance(text, str) or len(text.strip()) < min_chars:
+        return None
+    code, prob = _identifier().classify(text)
+    return str(code) if prob >= min_prob else None
+
+
+def document_languages(corpus, *, max_chars: int = 20000) -> pd.DataFrame:
+    """Each document's language: ``doc_id``, ``language``, ``source``.
+
+    ``source`` is ``"stated"`` (the data says so: a page's ``lang``, a
+    column), ``"detected"`` (from the first ``max_chars`` characters of the
+    document's title and body, or of its comments when it has no body) or
+    ``"unknown"`` (too little text to tell).
+    """
+    docs, units = corpus.docs, corpus.units
+    stated = docs["language"] if "language" in docs.columns else pd.Series(pd.NA, index=docs.index)
+    text_of: dict[str, str] = {}
+    has_role = "role" in units.columns
+    for doc_id, group in units.groupby("doc_id", sort=False):
+        texts = group["text"].dropna().astype("str")
+        if has_role:
+            article = texts[group.loc[texts.index, "role"].isin(["title", "body"])]
+            texts = article if article.str.len().sum() >= MIN_CHARS else texts
+        text_of[str(doc_id)] = " ".join(texts.tolist())[:max_chars]
+    rows: list[tuple[str, str | None, str]] = []
+    for doc_id, lang in zip(docs["doc_id"].astype("str"), stated, strict=True):
+        if isinstance(lang, str) and lang.strip():
+            rows.append((doc_id, lang.strip().lower(), "stated"))
+            continue
+        found = detect_language(text_of.get(doc_id, ""))
+        rows.append((doc_id, found, "unknown" if found is None else "detected"))
+    out = pd.DataFrame(rows, columns=["doc_id", "language", "source"])
+    out["language"] = out["language"].astype("str")
+    return out
+
+
+def check_codebook_language(corpus, codebook) -> pd.DataFrame:
+    """Warn once when documents are in another language than ``codebook``.
+
+    Returns :func:`document_languages` so the caller can report it. The
+    warning gives the counts and what to do about it.
+    """
+    langs = document_languages(corpus)
+    known = langs[langs["source"] != "unknown"]
+    other = known[known["language"] != codebook.language]
+    if len(other):
+        counts = ", ".join(f"{lang}: {n}" for lang, n in other["language"].value_counts().items())
+        warnings.warn(
+            f"codebook {codebook.name!r} is in {codebook.language!r}, but {len(other)} of "
+            f"{len(langs)} documents are in another language ({counts}); its cue words will not "
+            "match them, so their frames read as absent. Use a codebook in their language, or "
+            "tag those documents separately (docs.language says which they are).",
+            LanguageMismatchWarning, stacklevel=3)
+    return langs
+
+
+@lru_cache(maxsize=len(STOPWORD_LANGUAGES))
+def stopwords(language: str = "en") -> frozenset[str]:
+    """The shipped stop-word list for ``language`` (``"en"``, ``"de"`` or ``"fr"``)."""
+    code = str(language).lower().split("-")[0]
+    if code not in STOPWORD_LANGUAGES:
+        raise ThreadframeError(f"no stop-word list for language {language!r}; shipped: "
+                               f"{', '.join(STOPWORD_LANGUAGES)} (pass your own list as stopwords=)")
+    text = (resources.files("analysis") / "data" / f"stopwords_{code}.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))

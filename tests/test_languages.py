@@ -1,0 +1,108 @@
+"""Document languages are detected offline; a codebook in another language warns."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import pytest
+
+import threads
+from analysis import tag
+from analysis.codebook import load_codebook
+from analysis.languages import (
+    LanguageMismatchWarning,
+    check_codebook_language,
+    detect_language,
+    document_languages,
+    stopwords,
+)
+from analysis.terms import tokenize
+from threads.errors import ThreadframeError
+
+GERMAN = ("Die Bundesregierung will die Vorratsdatenspeicherung wieder einführen. Kritiker sehen "
+          "darin einen Eingriff in die Grundrechte aller Bürgerinnen und Bürger.")
+FRENCH = ("Le gouvernement veut étendre la surveillance des communications. Les associations de "
+          "défense des libertés dénoncent une atteinte à la vie privée des citoyens.")
+ENGLISH = ("The government wants to extend the surveillance of communications. Civil liberties "
+           "groups say it violates the privacy of every citizen.")
+
+
+def _corpus(rows, language=None):
+    table = pd.DataFrame(rows, columns=["doc_id", "comment_id", "text"])
+    corpus = threads.Corpus.from_pandas(table)
+    if language is not None:
+        docs = corpus.docs.assign(language=language)
+        corpus = threads.Corpus(docs=docs, units=corpus.units)
+    return corpus
+
+
+@pytest.mark.parametrize(("text", "code"), [(GERMAN, "de"), (FRENCH, "fr"), (ENGLISH, "en")])
+def test_detects_de_fr_en(text, code):
+    assert detect_language(text) == code
+
+
+def test_short_or_empty_text_is_unknown_not_guessed():
+    assert detect_language("ok") is None
+    assert detect_language("") is None
+    assert detect_language(None) is None
+
+
+def test_a_csv_corpus_without_language_gets_it_detected():
+    corpus = _corpus([("a", "1", GERMAN), ("a", "2", GERMAN), ("b", "3", ENGLISH)])
+    langs = document_languages(corpus).set_index("doc_id")
+    assert langs.loc["a", "language"] == "de" and langs.loc["a", "source"] == "detected"
+    assert langs.loc["b", "language"] == "en"
+
+
+def test_stated_language_wins():
+    corpus = _corpus([("a", "1", GERMAN)], language="fr")
+    langs = document_languages(corpus)
+    assert langs["language"].tolist() == ["fr"] and langs["source"].tolist() == ["stated"]
+
+
+def test_german_pages_come_out_de(shared_data):
+    folder = shared_data / "threads" / "news-comments"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = threads.read(folder / "cicero.de.pandemie.html")
+    stripped = threads.Corpus(docs=corpus.docs.assign(language=pd.NA), units=corpus.units)
+    assert document_languages(stripped)["language"].tolist() == ["de"]
+    assert document_languages(corpus)["language"].tolist() == ["de"]
+
+
+def test_english_codebook_on_german_documents_warns_once_with_counts():
+    corpus = _corpus([("a", "1", GERMAN), ("b", "2", GERMAN), ("c", "3", ENGLISH)])
+    with pytest.warns(LanguageMismatchWarning, match=r"2 of 3 documents .*de: 2") as record:
+        tag(corpus, "surveillance")
+    assert sum(issubclass(w.category, LanguageMismatchWarning) for w in record) == 1
+
+
+def test_no_warning_when_languages_match():
+    corpus = _corpus([("c", "3", ENGLISH)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LanguageMismatchWarning)
+        langs = check_codebook_language(corpus, load_codebook("surveillance"))
+    assert langs["language"].tolist() == ["en"]
+
+
+def test_german_and_french_stop_words_ship_with_the_package():
+    assert {"und", "der", "nicht"} <= stopwords("de")
+    assert {"les", "et", "était"} <= stopwords("fr")
+    assert "überwachung" not in stopwords("de")
+    assert tokenize("Die Überwachung und der Staat", stopwords=stopwords("de")) == ["überwachung", "staat"]
+    with pytest.raises(ThreadframeError, match="no stop-word list for language 'xx'"):
+        stopwords("xx")
+
+
+def test_distinctive_terms_drop_german_function_words_for_german_documents():
+    from analysis.terms import distinctive_terms
+
+    corpus = _corpus([("a", "1", GERMAN), ("a", "2", GERMAN), ("b", "3", ENGLISH), ("b", "4", ENGLISH)])
+    corpus = threads.Corpus(docs=corpus.docs.assign(outlet=["Zeitung", "Paper"]), units=corpus.units)
+    terms = set(distinctive_terms(corpus, by="outlet")["term"])
+    assert {"vorratsdatenspeicherung", "grundrechte"} <= terms
+    assert not {"die", "und", "aller", "the", "of"} & terms
+    # Without a language (a bare table), English stop words only: German function words stay.
+    table = corpus.units.merge(corpus.docs[["doc_id", "outlet"]], on="doc_id")
+    assert "und" in set(distinctive_terms(table, by="outlet")["term"])
