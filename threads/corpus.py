@@ -186,23 +186,17 @@ class Corpus:
     ) -> Corpus:
         """Build a corpus from a user's own tables: comments (``units``), articles, or both.
 
-        ``units`` has one row per text unit, usually a comment; name its columns
-        with the keyword arguments (``text="body"``). Without ``unit_id`` ids are
-        ``"{doc_id}:{n}"`` by row order within the document; without ``role``
-        every row is a ``comment`` (or ``default_role``). Ids that are numbers
-        match whatever their dtype (see :func:`threads.ids.id_strings`).
-        Parents that point nowhere are attached to the document top level and
-        flagged (with a warning); loops are broken. Columns that describe the
-        document (``outlet``, ``outlet_kind``, ``title``, ``url``, ``language``,
-        or those in ``doc_columns``, a list or a mapping to docs column names)
-        move to ``docs`` and must hold one value per document.
-
-        ``articles`` has one row per document: the ``doc_id`` column and any of
-        ``outlet``, ``outlet_kind``, ``title``, ``url``, ``published``,
-        ``author``, ``language`` and ``text`` (``article_columns`` maps these to
-        the table's own names, e.g. ``{"text": "body", "published": "date"}``).
-        The title becomes a ``title`` unit and the text ``body`` units, one per
-        paragraph; other columns stay on ``docs``. The input tables are not modified.
+        Name the columns of ``units`` with the keyword arguments (``text="body"``).
+        Without ``unit_id`` ids are ``"{doc_id}:{n}"`` by row order within the
+        document; without ``role`` every row is a ``comment`` (``default_role``).
+        Numeric ids match whatever their dtype (:func:`threads.ids.id_strings`).
+        Parents that point nowhere are attached to the top level and flagged
+        (with a warning); loops are broken. ``outlet``, ``outlet_kind``,
+        ``title``, ``url`` and ``language`` columns (or those in ``doc_columns``)
+        move to ``docs``, one value per document. ``articles`` has one row per
+        document (fields named by ``article_columns``): its title and text become
+        ``title`` and ``body`` units. See :mod:`threads.from_pandas` and
+        docs/corpus.md. The input tables are not modified.
 
         >>> import pandas as pd
         >>> df = pd.DataFrame({"thread": ["t1", "t1", "t1"], "id": ["a", "b", "c"],
