@@ -18,7 +18,7 @@ Two tables, either or both:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -255,14 +255,5 @@ def _together(article_units: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFra
     """Article units first, then the comments in their table order; positions count
     within each document, article units before its comments."""
     out = pd.concat([article_units, comments], ignore_index=True) if len(article_units) else comments.copy()
-    out["position"] = _positions(out["doc_id"])
+    out["position"] = out.groupby("doc_id", sort=False).cumcount()  # in row order: articles first
     return out
-
-
-def _positions(doc_ids: Iterable[str]) -> list[int]:
-    seen: dict[str, int] = {}
-    positions = []
-    for d in doc_ids:
-        positions.append(seen.get(d, 0))
-        seen[d] = positions[-1] + 1
-    return positions
