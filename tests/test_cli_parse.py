@@ -95,3 +95,56 @@ def test_bad_profile_is_a_clean_error(tmp_path, capsys):
     bad.write_text("name: x\nlines:\n  - {match: '(', role: body}\n", encoding="utf-8")
     assert main(["parse", "--sample", "--profile", str(bad), "--out", str(tmp_path / "o")]) == 2
     assert f"threadframe: error: {bad}: lines[0].match: bad regular expression" in capsys.readouterr().err
+
+
+PLATFORMS = Path(__file__).parent / "fixtures" / "platforms"
+MY_COMMENTS = Path(__file__).parent.parent / "notebooks" / "data" / "my_comments.csv"
+
+
+def _summary_rows(printed: str) -> dict[str, list[str]]:
+    lines = printed.splitlines()
+    header = lines[0].split()
+    assert header[:2] == ["doc_id", "title"] and header[-1] == "unaccounted"
+    rows = {}
+    for line in lines[1:]:
+        if not line.strip():
+            break
+        cells = line.split()
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_parse_a_csv_table_prints_the_summary(tmp_path, capsys, fmt):
+    # a table of comments has no source_chars / unaccounted_chars (nullable Int64 NA):
+    # the summary must still print, and the command must exit 0
+    out = tmp_path / "out"
+    assert main(["parse", str(PLATFORMS / "comments.csv"), "--out", str(out), "--format", fmt]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    rows = _summary_rows(captured.out)
+    # title body comments deepest lost boilerplate meta; unaccounted is blank (not known for a table)
+    assert rows == {"story-1": ["0", "0", "4", "3", "0", "0", "0"],
+                    "story-2": ["0", "0", "1", "1", "0", "0", "0"]}
+    assert "problems: 1 orphan" in captured.out
+    assert len(threads.read_corpus(out).units) == 5
+
+
+def test_parse_a_jsonl_table_prints_the_summary(tmp_path, capsys):
+    src = tmp_path / "comments.jsonl"
+    table = pd.read_csv(PLATFORMS / "comments.csv", dtype="str")
+    src.write_text("\n".join(json.dumps({k: v for k, v in r.items() if isinstance(v, str)})
+                             for r in table.to_dict("records")) + "\n", encoding="utf-8")
+    assert main(["parse", str(src), "--out", str(tmp_path / "out"), "--format", "jsonl"]) == 0
+    rows = _summary_rows(capsys.readouterr().out)
+    assert rows == {"story-1": ["0", "0", "4", "3", "0", "0", "0"],
+                    "story-2": ["0", "0", "1", "1", "0", "0", "0"]}
+    units = threads.read_corpus(tmp_path / "out").units
+    assert units["locator"].tolist() == [f"line {n}" for n in range(1, 6)]
+
+
+def test_parse_the_notebook_comments_table(tmp_path, capsys):
+    assert main(["parse", str(MY_COMMENTS), "--out", str(tmp_path / "out")]) == 0
+    rows = _summary_rows(capsys.readouterr().out)
+    expected = pd.read_csv(MY_COMMENTS)["article"].value_counts()
+    assert {k: int(v[2]) for k, v in rows.items()} == expected.to_dict()

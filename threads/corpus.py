@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,10 +29,7 @@ from .schema import (
     UNIT_INT,
     UNIT_STR,
 )
-from .tree import repair_reply_tree
-
-SAVE_FORMATS = ("parquet", "csv", "jsonl")
-
+from .storage import SAVE_FORMATS, read_table, write_table
 
 _STR = pd.StringDtype(na_value=np.nan)  # pandas 3's default "str" dtype
 _UTC_US = pd.DatetimeTZDtype("us", "UTC")
@@ -171,8 +168,8 @@ class Corpus:
     @classmethod
     def from_pandas(
         cls,
-        units: pd.DataFrame,
-        docs: pd.DataFrame | None = None,
+        units: pd.DataFrame | None = None,
+        articles: pd.DataFrame | None = None,
         *,
         text: str = "text",
         doc_id: str = "doc_id",
@@ -183,16 +180,23 @@ class Corpus:
         published: str | None = None,
         subject: str | None = None,
         default_role: str = "comment",
+        doc_columns: Iterable[str] | Mapping[str, str] | None = None,
+        article_columns: Mapping[str, str] | None = None,
         source: str = "<DataFrame>",
     ) -> Corpus:
-        """Build a corpus from a user's own table of articles and comments.
+        """Build a corpus from a user's own tables: comments (``units``), articles, or both.
 
-        Name the user's columns with the keyword arguments (``text="body"``).
+        Name the columns of ``units`` with the keyword arguments (``text="body"``).
         Without ``unit_id`` ids are ``"{doc_id}:{n}"`` by row order within the
-        document; without ``role`` every row is a ``comment`` (or
-        ``default_role``). Parents that point nowhere are attached to the
-        document top level and flagged (with a warning); loops are broken.
-        The input table is not modified.
+        document; without ``role`` every row is a ``comment`` (``default_role``).
+        Numeric ids match whatever their dtype (:func:`threads.ids.id_strings`).
+        Parents that point nowhere are attached to the top level and flagged
+        (with a warning); loops are broken. ``outlet``, ``outlet_kind``,
+        ``title``, ``url`` and ``language`` columns (or those in ``doc_columns``)
+        move to ``docs``, one value per document. ``articles`` has one row per
+        document (fields named by ``article_columns``): its title and text become
+        ``title`` and ``body`` units. See :mod:`threads.from_pandas` and
+        docs/corpus.md. The input tables are not modified.
 
         >>> import pandas as pd
         >>> df = pd.DataFrame({"thread": ["t1", "t1", "t1"], "id": ["a", "b", "c"],
@@ -200,60 +204,17 @@ class Corpus:
         >>> c = Corpus.from_pandas(df, doc_id="thread", unit_id="id", parent_id="reply_to", text="body")
         >>> c.units["depth"].tolist()
         [1, 2, 3]
+        >>> art = pd.DataFrame({"thread": ["t1"], "outlet": ["Daily A"], "text": ["One.\\n\\nTwo."]})
+        >>> c = Corpus.from_pandas(df, art, doc_id="thread", unit_id="id", parent_id="reply_to", text="body")
+        >>> c.units[["role", "depth"]].values.tolist()[:3], c.docs["outlet"].tolist()
+        ([['body', 0], ['body', 0], ['comment', 1]], ['Daily A'])
         """
-        if not isinstance(units, pd.DataFrame):
-            raise CorpusError(f"from_pandas: expected a pandas DataFrame, got {type(units).__name__}")
-        mapping = {"text": text, "doc_id": doc_id, "unit_id": unit_id, "parent_id": parent_id,
-                   "role": role, "author": author, "published": published, "subject": subject}
-        missing = [f"{k}={v!r}" for k, v in mapping.items() if v is not None and v not in units.columns]
-        if missing:
-            raise CorpusError(
-                f"from_pandas: column(s) not found: {', '.join(missing)}; "
-                f"the table has: {', '.join(map(str, units.columns))}")
-        out = pd.DataFrame({k: units[v].to_numpy() for k, v in mapping.items() if v is not None})
-        out["doc_id"] = out["doc_id"].astype("str")
-        if out["doc_id"].isna().any():
-            rows = np.flatnonzero(out["doc_id"].isna())[:5].tolist()
-            raise CorpusError(f"from_pandas: {doc_id!r} is empty in rows {rows}")
-        out["position"] = out.groupby("doc_id", sort=False).cumcount()
-        if unit_id is None:
-            out["unit_id"] = out["doc_id"] + ":" + out["position"].astype("str")
-        out["unit_id"] = out["unit_id"].astype("str")
-        if out["unit_id"].isna().any():
-            raise CorpusError(f"from_pandas: {unit_id!r} is empty in {int(out['unit_id'].isna().sum())} rows")
-        dup = out["unit_id"][out["unit_id"].duplicated(keep=False)]
-        if len(dup):
-            raise CorpusError(
-                f"from_pandas: {dup.nunique()} duplicate unit id(s) in {unit_id or 'generated ids'!r}, "
-                f"e.g. {', '.join(map(repr, dup.unique()[:5]))}")
-        if role is None:
-            out["role"] = default_role
-        if parent_id is None:
-            out["parent_id"] = pd.NA
-        else:
-            parents = out["parent_id"].astype("str")
-            out["parent_id"] = parents.where(parents != "")
-        bad_roles = sorted(set(out["role"].dropna().astype(str)) - set(ROLES))
-        if bad_roles or out["role"].isna().any():
-            raise CorpusError(f"from_pandas: unknown role(s) {bad_roles or ['<empty>']}; roles are {', '.join(ROLES)}")
-        out["text"] = out["text"].astype("str").fillna("")
-        out["locator"] = "row " + pd.Series(np.arange(len(out))).astype("str")
-        out["flags"] = ""
-        out, problem_rows = repair_reply_tree(out)
-        problems = pd.DataFrame(problem_rows, columns=[c for c in PROBLEM_COLUMNS if c != "source_path"])
-        problems.insert(0, "source_path", source)
-        if docs is None:
-            docs = pd.DataFrame({"doc_id": out["doc_id"].unique()})
-        else:
-            docs = docs.rename(columns={doc_id: "doc_id"}) if doc_id in docs.columns else docs
-            if "doc_id" not in docs.columns:
-                raise CorpusError(f"from_pandas: docs table has no {doc_id!r} column")
-        docs = docs.copy()
-        if "source_format" not in docs.columns:
-            docs["source_format"] = "dataframe"
-        if "source_path" not in docs.columns:
-            docs["source_path"] = source
-        return cls(docs=docs, units=out, problems=problems)
+        from .from_pandas import build
+
+        fields = {"text": text, "doc_id": doc_id, "unit_id": unit_id, "parent_id": parent_id,
+                  "role": role, "author": author, "published": published, "subject": subject}
+        return build(cls, units, articles, fields=fields, default_role=default_role,
+                     doc_columns=doc_columns, article_columns=article_columns, source=source)
 
     # ------------------------------------------------------------------ views
     def select(self, roles: Iterable[str] | None = CONTENT_ROLES, *, doc_ids=None) -> pd.DataFrame:
@@ -336,11 +297,32 @@ class Corpus:
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         for name, table in (("docs", self.docs), ("units", self.units), ("problems", self.problems)):
-            _write_table(table, d / f"{name}.{format}", format)
+            write_table(table, d / f"{name}.{format}", format)
         manifest = {"schema_version": SCHEMA_VERSION, "format": format,
                     "documents": len(self.docs), "units": len(self.units)}
         (d / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         return d
+
+    def to_excel(self, path: str | os.PathLike) -> Path:
+        """Write the tables as sheets of one .xlsx workbook (``docs``, ``units``, ``problems`` if any).
+
+        Times are written in UTC without a zone, in columns renamed ``<name>_utc``;
+        see :mod:`threads.export` for what else changes. Needs openpyxl. Returns the path.
+        """
+        from .export import to_excel
+
+        return to_excel(self, path)
+
+    def to_stata(self, directory: str | os.PathLike, prefix: str = "") -> dict[str, Path]:
+        """Write one Stata .dta file per table into ``directory`` (``{prefix}units.dta``, ...).
+
+        Names are made valid for Stata (the original kept as the variable label),
+        times are UTC, missing text is ``""``; see :mod:`threads.export`.
+        Returns the path of each table's file, by table name.
+        """
+        from .export import to_stata
+
+        return to_stata(self, directory, prefix)
 
     @classmethod
     def load(cls, directory: str | os.PathLike) -> Corpus:
@@ -371,7 +353,7 @@ class Corpus:
                     tables[name] = pd.DataFrame(columns=PROBLEM_COLUMNS)
                     continue
                 raise SchemaError(f"{path}: missing (the corpus directory is incomplete)")
-            tables[name], file_version = _read_table(path, fmt)
+            tables[name], file_version = read_table(path, fmt)
             version = version or file_version
         if version != SCHEMA_VERSION:
             raise SchemaError(
@@ -414,37 +396,6 @@ def _validate(docs: pd.DataFrame, units: pd.DataFrame) -> None:
     if bad_roles:
         shown = sorted(str(r) for r in bad_roles if isinstance(r, str)) or ["<empty>"]
         raise CorpusError(f"units: unknown role(s) {shown}; roles are {', '.join(ROLES)}")
-
-
-def _write_table(table: pd.DataFrame, path: Path, fmt: str) -> None:
-    if fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        arrow = pa.Table.from_pandas(table, preserve_index=False)
-        meta = dict(arrow.schema.metadata or {})
-        meta[b"threadframe_schema"] = SCHEMA_VERSION.encode()
-        pq.write_table(arrow.replace_schema_metadata(meta), path)
-    elif fmt == "csv":
-        table.to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
-    else:
-        table.to_json(path, orient="records", lines=True, date_format="iso", force_ascii=False)
-
-
-def _read_table(path: Path, fmt: str) -> tuple[pd.DataFrame, str | None]:
-    try:
-        if fmt == "parquet":
-            import pyarrow.parquet as pq
-
-            arrow = pq.read_table(path)
-            meta = arrow.schema.metadata or {}
-            version = meta.get(b"threadframe_schema")
-            return arrow.to_pandas(), version.decode() if version else None
-        if fmt == "csv":
-            return pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""]), None
-        return pd.read_json(path, orient="records", lines=True, dtype=False), None
-    except Exception as exc:  # pyarrow/pandas raise many types; name the file instead
-        raise SchemaError(f"{path}: cannot be read as {fmt} ({type(exc).__name__}: {exc})") from None
 
 
 def read_corpus(directory: str | os.PathLike) -> Corpus:

@@ -49,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
     corpus = threads.sample_corpus() if args.sample else threads.read(
         args.paths, format=args.input_format, progress=True, follow_symlinks=args.follow_symlinks)
     out = corpus.save(args.out, format=args.save_format)
-    print(summary_table(corpus).fillna("").to_string(index=False))
+    # as objects first: "" is no value of a nullable Int64 column (unaccounted is NA for a table),
+    # and to_string's na_rep leaves such NA as <NA>
+    print(summary_table(corpus).astype(object).fillna("").to_string(index=False))
     if len(corpus.problems):
         kinds = corpus.problems["problem"].value_counts()
         print("\nproblems: " + ", ".join(f"{n} {k}" for k, n in kinds.items())

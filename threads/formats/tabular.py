@@ -8,8 +8,10 @@ point nowhere and loops are repaired and flagged the same way. Unit ids are
 ``"{doc_id}:{id}"`` (the raw id is kept in ``platform_id``); a parent that
 names the thread itself (Reddit's ``t3_`` link, an HN story id) means "top
 level", and Reddit-style ``t1_`` prefixes are matched to bare ids. Columns
-that map to nothing are kept as extra columns of ``units``. Epoch times
-(seconds or milliseconds) are converted to UTC.
+that map to nothing are kept as extra columns of ``units``, except those
+named like a document's (outlet, url, title, ...) that hold one value per
+thread: they go to ``docs``. Epoch times (seconds or milliseconds) are
+converted to UTC.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import pandas as pd
 
 from ..corpus import Corpus
 from ..errors import CorpusError, FormatError
+from ..from_pandas import DOC_ONLY, varying_documents
+from ..ids import id_strings
 from ..schema import ROLES, UNIT_COLUMNS
 from ..times import bad_time_rows, parse_times, plausible_epochs
 from . import Format, register
@@ -87,7 +91,12 @@ def sniff(head: str, name: str) -> float:
 
 
 def read_table(text: str, path: Path) -> tuple[pd.DataFrame, str]:
-    """The table in ``text`` (all values as strings) and its kind: ``csv``, ``jsonl`` or ``json``."""
+    """The table in ``text`` and its kind: ``csv``, ``jsonl`` or ``json``.
+
+    A CSV's values are strings; JSON values are kept as the JSON gave them
+    (so an id ``1.5`` can be told from ``"1.5"``): :func:`parse` turns the id
+    columns into ids and every other column into strings.
+    """
     body = text.lstrip("\ufeff")
     if body.lstrip().startswith("["):
         records = load_json(body, path, "a JSON array of flat records")
@@ -95,7 +104,7 @@ def read_table(text: str, path: Path) -> tuple[pd.DataFrame, str]:
         flat = isinstance(records, list) and records and all(isinstance(r, dict) for r in records)
         if not flat or hint.startswith("this looks like"):  # e.g. a platform export read as a table
             raise FormatError(path, f"expected a CSV/TSV/JSONL table or a JSON array of flat records; {hint}")
-        return _as_strings(pd.DataFrame(records, dtype=object)), "json"
+        return pd.DataFrame(records, dtype=object), "json"
     if body.lstrip().startswith("{"):
         records = []
         for n, line in enumerate(body.splitlines(), start=1):
@@ -104,7 +113,7 @@ def read_table(text: str, path: Path) -> tuple[pd.DataFrame, str]:
                 if not isinstance(rec, dict):
                     raise FormatError(path, f"line {n}: expected a JSON object, found {type(rec).__name__}")
                 records.append(rec)
-        return _as_strings(pd.DataFrame(records, dtype=object)), "jsonl"
+        return pd.DataFrame(records, dtype=object), "jsonl"
     first = body.split("\n", 1)[0]
     delim = "\t" if path.suffix.lower() == ".tsv" else max((",", "\t", ";", "|"), key=first.count)
     try:
@@ -148,15 +157,17 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     if df.empty:
         raise FormatError(path, "the table has no rows")
     m = map_columns(df.columns, path)
+    ids = {field: _ids(df[m[field]], path) for field in ("doc_id", "unit_id", "parent_id") if field in m}
+    df = _as_strings(df) if kind != "csv" else df
     out = pd.DataFrame(index=df.index)
-    out["doc_id"] = df[m["doc_id"]].fillna(doc_id) if "doc_id" in m else doc_id
+    out["doc_id"] = ids["doc_id"].fillna(doc_id) if "doc_id" in m else doc_id
     out["text"] = df[m["text"]].fillna("")
-    raw_ids = df[m["unit_id"]] if "unit_id" in m else pd.Series(
+    raw_ids = ids["unit_id"] if "unit_id" in m else pd.Series(
         np.arange(len(df)).astype(str), index=df.index, dtype="str")
     out["platform_id"] = raw_ids
     out["unit_id"] = out["doc_id"] + ":" + raw_ids
     if "parent_id" in m:
-        out["parent_id"] = _parents(df[m["parent_id"]], raw_ids, out["doc_id"], doc_id)
+        out["parent_id"] = _parents(ids["parent_id"], raw_ids, out["doc_id"], doc_id)
     for field in ("author", "subject"):
         if field in m:
             out[field] = df[m[field]]
@@ -166,9 +177,13 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         out["role"] = df[m["role"]]
     else:
         m.pop("role", None)
+    doc_columns = _document_columns(df, m, out["doc_id"])
+    for col, name in doc_columns.items():
+        out[f"doc:{name}"] = df[col]
     try:
         corpus = Corpus.from_pandas(
             out, doc_id="doc_id", unit_id="unit_id", text="text",
+            doc_columns={f"doc:{name}": name for name in doc_columns.values()},
             parent_id="parent_id" if "parent_id" in out else None,
             role="role" if "role" in out else None,
             author="author" if "author" in out else None,
@@ -181,7 +196,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     # where each row came from: a JSONL line, a JSON pointer, or the CSV data row (header excluded)
     template = {"jsonl": "line {n}", "json": "/{i}"}.get(kind, "row {n}")
     units["locator"] = [template.format(i=i, n=i + 1) for i in range(len(units))]
-    used = set(m.values())
+    used = set(m.values()) | set(doc_columns)
     for col in df.columns:  # unmapped columns ride along, so nothing of the user's table is lost
         if col not in used:
             name = str(col) if str(col) not in UNIT_COLUMNS else f"source_{col}"
@@ -192,6 +207,27 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     if "published" in m and any(bad_times):
         units["flags"], problems = bad_time_rows(units, problems, bad_times, path)
     return Corpus(docs=docs, units=units, problems=problems)
+
+
+def _document_columns(df: pd.DataFrame, m: dict[str, str], doc_ids: pd.Series) -> dict[str, str]:
+    """Unmapped columns named like a document's (outlet, url, title, ...) that hold one value per
+    document, -> their docs column; they go to ``docs`` rather than ride along on every comment."""
+    found: dict[str, str] = {}
+    used = set(m.values())
+    for col in df.columns:
+        name = _norm(col)
+        if col not in used and name in DOC_ONLY and name not in found.values() \
+                and not varying_documents(df[col], doc_ids):
+            found[col] = name
+    return found
+
+
+def _ids(values: pd.Series, path: Path) -> pd.Series:
+    """An id column as text ids (``1001``, ``1001.0`` and ``"1001"`` alike), as from_pandas makes them."""
+    try:
+        return id_strings(values, f"column {values.name!r}")
+    except CorpusError as exc:
+        raise FormatError(path, str(exc)) from None
 
 
 def _parents(parents: pd.Series, ids: pd.Series, docs: pd.Series, file_doc: str) -> pd.Series:
