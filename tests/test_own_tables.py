@@ -121,3 +121,24 @@ def test_the_reader_moves_a_constant_outlet_column_to_docs(tmp_path):
     assert "outlet" not in c.units.columns
     # a url per comment (a permalink) is no document column: it stays with the comments
     assert c.units["url"].tolist() == ["u1", "u2", "u3"] and c.docs["url"].isna().all()
+
+
+def test_from_pandas_reads_times_like_the_table_reader(tmp_path):
+    """Epoch seconds were read as nanoseconds (1700000000 -> 1970-01-01 00:00:01.7)
+    and unreadable times became NaT without a flag."""
+    import threads
+
+    df = pd.DataFrame({"doc_id": ["a"] * 3, "comment_id": [1, 2, 3], "parent_comment_id": [None, 1, 1],
+                       "text": ["x", "y", "z"], "published": [1700000000, "garbage", "2024-03-01T10:00:00+01:00"]})
+    c = threads.Corpus.from_pandas(df, unit_id="comment_id", parent_id="parent_comment_id",
+                                   published="published")
+    units = c.units.set_index("unit_id")
+    assert units.loc["1", "published"] == pd.Timestamp("2023-11-14 22:13:20", tz="UTC")
+    assert pd.isna(units.loc["2", "published"]) and "bad_date" in units.loc["2", "flags"]
+    assert units.loc["3", "published"] == pd.Timestamp("2024-03-01 09:00", tz="UTC")
+    assert c.problems["problem"].tolist() == ["bad_date"]
+    path = tmp_path / "comments.csv"
+    df.rename(columns={"published": "created_utc"}).to_csv(path, index=False)
+    read = threads.read(path).units.sort_values("platform_id")
+    assert read["published"].tolist()[::2] == units.sort_index()["published"].tolist()[::2]
+    assert "bad_date" in read["flags"].iloc[1]

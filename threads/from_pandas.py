@@ -27,6 +27,7 @@ import pandas as pd
 from .errors import CorpusError
 from .ids import id_strings
 from .schema import PROBLEM_COLUMNS, ROLES
+from .times import PROBLEM, bad_time_rows, parse_times
 from .tree import repair_reply_tree
 
 if TYPE_CHECKING:
@@ -62,11 +63,32 @@ def build(cls: type[Corpus], units: pd.DataFrame | None, articles: pd.DataFrame 
     out, problem_rows = repair_reply_tree(out)
     problems = pd.DataFrame(problem_rows, columns=[c for c in PROBLEM_COLUMNS if c != "source_path"])
     problems.insert(0, "source_path", source)
+    out, docs, problems = _times(out, docs, problems, source)
     if "source_format" not in docs.columns:
         docs["source_format"] = "dataframe"
     if "source_path" not in docs.columns:
         docs["source_path"] = source
     return cls(docs=docs, units=out, problems=problems)
+
+
+def _times(units: pd.DataFrame, docs: pd.DataFrame, problems: pd.DataFrame, source: str):
+    """Times by the readers' one rule (:mod:`threads.times`): numbers are epoch
+    seconds, not nanoseconds; implausible or unreadable ones become NaT, the
+    unit flagged ``bad_date`` with a problem row quoting the value."""
+    if "published" in units.columns:
+        times, reasons = parse_times(units["published"].tolist())
+        units = units.assign(published=times.to_numpy())
+        if any(reasons):
+            flags, problems = bad_time_rows(units, problems, reasons, source)
+            units = units.assign(flags=flags)
+    if "published" in docs.columns:
+        times, reasons = parse_times(docs["published"].tolist())
+        docs = docs.assign(published=times.to_numpy())
+        rows = [{"source_path": source, "doc_id": d, "unit_id": pd.NA, "problem": PROBLEM,
+                 "detail": f"published: {why}"} for d, why in zip(docs["doc_id"], reasons, strict=True) if why]
+        if rows:
+            problems = pd.concat([problems, pd.DataFrame(rows)], ignore_index=True)
+    return units, docs, problems
 
 
 # ---------------------------------------------------------------- comments
