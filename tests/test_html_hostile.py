@@ -112,3 +112,18 @@ def test_impossible_comment_offset_is_not_guessed(classic, tmp_path):
     assert bad["unit_id"].tolist() == ["page:comment-102"]
     assert bad["detail"].tolist() == ["comment time '2019-03-04T13:05:00+99:00' has the UTC offset +99:00, "
                                       "which no time zone has; left NaT"]
+
+
+def test_implausible_page_and_comment_times_are_flagged(classic, tmp_path):
+    """An out-of-range time on a page was left empty without a flag."""
+    page = classic.replace("2019-03-04T09:30:00-05:00", "1901-03-04T09:30:00-05:00").replace(
+        '<a href="#comment-102">March 4, 2019 at 1:05 pm</a>', '<time datetime="9999-03-04T13:05:00Z">later</time>')
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    corpus, _ = _read(path)
+    assert pd.isna(corpus.docs.loc[0, "published"])
+    cm = corpus.units[corpus.units["role"] == "comment"].set_index("platform_id")
+    assert pd.isna(cm.loc["comment-102", "published"]) and "bad_date" in cm.loc["comment-102", "flags"]
+    bad = corpus.problems[corpus.problems["problem"] == "bad_date"]
+    assert bad["unit_id"].isna().sum() == 1 and "1901-03-04" in bad["detail"].iloc[0]
+    assert bad["unit_id"].dropna().tolist() == ["page:comment-102"]

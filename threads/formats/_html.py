@@ -390,6 +390,20 @@ def parse_when(value: str | None, default_tz=UTC) -> datetime | None:
     return dt if dt is None or parse_time(dt)[0] is not None else None
 
 
+def implausible_when(value: str | None, default_tz=UTC) -> str | None:
+    """Why a time the page states was left empty (it reads as a date, but an
+    implausible one: :mod:`threads.times`), or None when it is fine or no date."""
+    from ..times import RULE, parse_time
+
+    try:
+        dt = _parse_when(value, default_tz)
+    except OverflowError:
+        return f"{value!r} falls off the calendar once its UTC offset is applied; left empty"
+    if dt is None or parse_time(dt)[1] is None:
+        return None
+    return f"{value!r} is not a plausible time ({RULE}); left empty"
+
+
 def _parse_when(value: str | None, default_tz=UTC) -> datetime | None:
     """A timestamp from an attribute or a page's text, as an aware UTC datetime.
 

@@ -21,6 +21,7 @@ from ._html import (
     HtmlProfile,
     bad_offset,
     clean,
+    implausible_when,
     looks_truncated,
     offset_of,
     page_metadata,
@@ -91,6 +92,9 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
         warnings.warn(f"{path}: {detail}", BadTimeWarning, stacklevel=3)
         problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": pd.NA,
                          "problem": "bad_timezone", "detail": detail})
+    if not zone and meta.get("published") and (why := implausible_when(meta["published"])):
+        problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": pd.NA,
+                         "problem": "bad_date", "detail": f"published: {why}"})
     rows: list[dict] = []
     # ---- article side
     title_done = False
@@ -139,6 +143,10 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
         flags = []
         if c.pingback:
             flags.append("pingback")
+        if published is None and when_raw and (why := implausible_when(when_raw, tz)):
+            flags.append("bad_date")
+            problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": uid,
+                             "problem": "bad_date", "detail": f"published: {why}"})
         body = "\n\n".join(c.content)
         if not body:
             flags.append("text_lost")
