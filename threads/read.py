@@ -15,6 +15,7 @@ from .corpus import Corpus, concat
 from .decode import DEFAULT_MAX_BYTES, decode_text, read_bytes
 from .errors import FormatError, InputError, ThreadframeWarning
 from .formats import Format, registry
+from .formats._folders import claim_folders
 
 SNIFF_CHARS = 64 * 1024
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -74,6 +75,7 @@ def read(
         if p.is_dir():
             files = sorted(f for f in p.rglob("*") if f.is_file() and not any(
                 part.startswith(".") for part in f.relative_to(p).parts))
+            files = claim_folders(p, files)  # e.g. a RumourEval thread folder: one entry file
             if not files:
                 raise InputError(p, "folder contains no files")
             jobs.extend((f, True) for f in files)
