@@ -52,6 +52,9 @@ _LAZY: dict[str, str] = {
     "suggest_next": "evaluation:suggest_next",
     "model_coder_agreement": "evaluation:model_coder_agreement",
     "load_frac": "datasets:load_frac",
+    # --- stance of replies in threads (issue 14) ---
+    "ReplyStanceClassifier": "reply_stance:ReplyStanceClassifier",
+    "read_rumoureval_key": "rumoureval:read_rumoureval_key",
     # --- comparison, terms, reply trees, alignment (issue: compare) ---
     "prevalence": "compare:prevalence",
     "compare_groups": "compare:compare_groups",
