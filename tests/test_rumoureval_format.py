@@ -123,6 +123,12 @@ def test_structure_of_the_wrong_shape(rumour, tmp_path):
     (dst / "structure.json").write_text(json.dumps({"9001": {"9002": "x"}}), encoding="utf-8")
     with pytest.raises(FormatError, match="replies of 9002 are a JSON str"):
         threads.read(dst / "structure.json")
+    (dst / "structure.json").write_text(json.dumps({"9001": 7}), encoding="utf-8")
+    with pytest.raises(FormatError, match="replies of 9001 are a JSON int"):
+        threads.read(dst / "structure.json")
+    (dst / "structure.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(FormatError, match="naming the source post"):
+        threads.read(dst / "structure.json")
 
 
 def test_loose_top_level_reply_is_attached_to_the_source_and_listed(rumour, tmp_path):

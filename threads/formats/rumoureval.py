@@ -127,12 +127,14 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
         raise FormatError(path, f"expected an object naming the source post; expected {EXPECTED}")
     folder = path.parent
     # the source: the key named like the folder, else the one with a source-tweet file
-    keys = [str(k) for k in tree]
-    root = next((k for k in keys if k == folder.name), None) or next(
+    keys = list(tree)  # JSON object keys are strings
+    root = folder.name if folder.name in tree else next(
         (k for k in keys if (folder / SOURCE_DIR / f"{k}.json").is_file()), keys[0])
-    replies = tree[root] if root in tree else tree[next(k for k in tree if str(k) == root)]
+    replies = tree[root]
+    if not isinstance(replies, dict | list):
+        raise FormatError(path, f"the replies of {root} are a JSON {type(replies).__name__}; expected {EXPECTED}")
     # other top-level keys (some RumourEval threads have them): replies whose parent the file does not give
-    loose = {str(k): v for k, v in tree.items() if str(k) != root}
+    loose = {k: v for k, v in tree.items() if k != root}
     src_file = folder / SOURCE_DIR / f"{root}.json"
     if not src_file.is_file():
         raise InputError(src_file, f"the source post {root} that {path.name} names is missing")
