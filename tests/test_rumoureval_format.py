@@ -126,6 +126,9 @@ def test_structure_of_the_wrong_shape(rumour, tmp_path):
     (dst / "structure.json").write_text(json.dumps({"9001": 7}), encoding="utf-8")
     with pytest.raises(FormatError, match="replies of 9001 are a JSON int"):
         threads.read(dst / "structure.json")
+    (dst / "structure.json").write_text(json.dumps({"9001": ["9002"]}), encoding="utf-8")
+    with pytest.raises(FormatError, match="replies of 9001 are a JSON list"):
+        threads.read(dst / "structure.json")
     (dst / "structure.json").write_text("{}", encoding="utf-8")
     with pytest.raises(FormatError, match="naming the source post"):
         threads.read(dst / "structure.json")

@@ -131,7 +131,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     root = folder.name if folder.name in tree else next(
         (k for k in keys if (folder / SOURCE_DIR / f"{k}.json").is_file()), keys[0])
     replies = tree[root]
-    if not isinstance(replies, dict | list):
+    if not isinstance(replies, dict) and replies != []:
         raise FormatError(path, f"the replies of {root} are a JSON {type(replies).__name__}; expected {EXPECTED}")
     # other top-level keys (some RumourEval threads have them): replies whose parent the file does not give
     loose = {k: v for k, v in tree.items() if k != root}
@@ -139,7 +139,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     if not src_file.is_file():
         raise InputError(src_file, f"the source post {root} that {path.name} names is missing")
     src = _load(src_file, "a tweet or a Reddit listing", path)
-    edges = _walk(replies, root, path) if replies else []
+    edges = _walk(replies, root, path) if isinstance(replies, dict) else []
     if loose:
         edges += _walk(loose, root, path)
     did = root  # the thread id: RumourEval's keys name posts, and threads by their source id
