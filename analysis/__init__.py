@@ -56,6 +56,9 @@ _LAZY: dict[str, str] = {
     "StanceClassifier": "stance_model:StanceClassifier",
     "StanceError": "stance_model:StanceError",
     "stance_words": "stance_model:stance_words",
+    # --- stance of replies in threads (issue 14) ---
+    "ReplyStanceClassifier": "reply_stance:ReplyStanceClassifier",
+    "read_rumoureval_key": "rumoureval:read_rumoureval_key",
     # --- comparison, terms, reply trees, alignment (issue: compare) ---
     "prevalence": "compare:prevalence",
     "compare_groups": "compare:compare_groups",

@@ -16,6 +16,7 @@ from .corpus import Corpus, concat
 from .decode import DEFAULT_MAX_BYTES, decode_text, read_bytes
 from .errors import CorpusError, FormatError, InputError, ThreadframeError, ThreadframeWarning
 from .formats import Format, registry
+from .formats._folders import claim_folders
 
 SNIFF_CHARS = 64 * 1024
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -121,6 +122,7 @@ def read(
     for p in path_list:
         if p.is_dir():
             files, left = list_folder(p, follow_symlinks=follow_symlinks)
+            files = claim_folders(p, files)  # e.g. a RumourEval thread folder: one entry file
             if not files and not left:
                 raise InputError(p, "folder contains no files")
             not_read.extend(left)

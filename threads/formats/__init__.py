@@ -62,3 +62,7 @@ def registry() -> dict[str, Format]:
             importlib.import_module(f"{__name__}.{mod}")
         _loaded = True
     return dict(_REGISTRY)
+
+
+#: Thread folders (RumourEval: structure.json + source-tweet/ + replies/); on their own line to merge cleanly.
+FORMAT_MODULES += ("rumoureval",)  # type: ignore[assignment]
