@@ -16,6 +16,9 @@ def add_parser(sub) -> None:
     p.add_argument("--input-format", default=None, help="force an input format (default: detect)")
     p.add_argument("--profile", action="append", default=[], metavar="YAML",
                    help="an extra text-scrape profile (repeatable; see docs/parsing-text.md)")
+    p.add_argument("--articles", default=None, metavar="TABLE",
+                   help="a CSV/TSV/JSONL table of the articles the comments belong to (id, title, text, "
+                        "outlet, url, date, ...): their title and paragraphs go in front of the comments")
     p.add_argument("--follow-symlinks", action="store_true",
                    help="inside folders, also read symlinks that point outside the folder (default: skip "
                         "and list them)")
@@ -48,6 +51,13 @@ def run(args: argparse.Namespace) -> int:
             register_profile(path)
     corpus = threads.sample_corpus() if args.sample else threads.read(
         args.paths, format=args.input_format, progress=True, follow_symlinks=args.follow_symlinks)
+    if args.articles:
+        from threads.articles import attach_articles, read_articles
+
+        try:
+            corpus = attach_articles(corpus, read_articles(args.articles))
+        except threads.CorpusError as exc:
+            raise threads.InputError(args.articles, str(exc)) from None
     out = corpus.save(args.out, format=args.save_format)
     # as objects first: "" is no value of a nullable Int64 column (unaccounted is NA for a table),
     # and to_string's na_rep leaves such NA as <NA>
