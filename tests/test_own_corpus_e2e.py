@@ -103,3 +103,14 @@ def test_comments_of_an_unknown_article_are_an_error(tmp_path, capsys):
                  "--out", str(tmp_path / "corpus")])
     assert code != 0
     assert "'999'" in capsys.readouterr().err
+
+
+def test_the_notebook_tables_parse_as_notebook_02_shows(tmp_path):
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "notebooks" / "data"
+    assert main(["parse", str(folder / "my_comments.csv"), "--articles", str(folder / "my_articles.csv"),
+                 "--out", str(tmp_path / "mine")]) == 0
+    corpus = threads.read_corpus(tmp_path / "mine")
+    assert sorted(corpus.docs["outlet"]) == ["Andes Weekly", "City Ledger"]
+    assert corpus.units["role"].value_counts().to_dict() == {"comment": 7, "body": 5, "title": 2}

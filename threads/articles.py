@@ -22,9 +22,9 @@ __all__ = ["ARTICLE_COLUMNS", "attach_articles", "read_articles"]
 
 #: Accepted column names per article field, most specific first (case and spaces ignored).
 ARTICLE_COLUMNS = {
-    "doc_id": ("doc_id", "article_id", "thread_id", "thread", "id", "story_id", "link_id"),
+    "doc_id": ("doc_id", "article_id", "thread_id", "thread", "article", "id", "story_id", "link_id"),
     "title": ("title", "headline"),
-    "text": ("text", "body", "article_text", "content", "article"),
+    "text": ("text", "body", "article_text", "content"),
     "outlet": ("outlet", "source", "publisher", "site", "newspaper"),
     "outlet_kind": ("outlet_kind",),
     "url": ("url", "link", "article_url"),

@@ -160,6 +160,37 @@ own = threads.Corpus.from_pandas(
 own.units[["unit_id", "parent_id", "depth", "author", "published", "text"]]
 
 # %% [markdown]
+# ### Your articles and their comments together
+#
+# Usually you also have the articles: one row per article with its outlet,
+# headline, date and text. Give `from_pandas` both tables. Each article's
+# headline and paragraphs become units in front of its comments, and the
+# outlet, date and headline go to the documents table (`docs`), where the
+# comparisons look for them.
+
+# %%
+my_articles = pd.read_csv("data/my_articles.csv")
+both = threads.Corpus.from_pandas(
+    mine, my_articles,
+    doc_id="article", unit_id="comment_id", parent_id="reply_to", text="comment",
+    author="commenter", published="posted",
+    article_columns={"title": "headline", "text": "text"},
+)
+both.docs[["doc_id", "outlet", "published", "title"]]
+
+# %%
+both.units[["doc_id", "unit_id", "role", "depth", "text"]]
+
+# %% [markdown]
+# From the shell the same two tables go to figures and a report in two
+# commands (the column names are found by name; see docs/corpus.md):
+#
+# ```bash
+# threadframe parse data/my_comments.csv --articles data/my_articles.csv --out out/mine
+# threadframe report out/mine --by outlet --out out/mine-report
+# ```
+
+# %% [markdown]
 # Mistakes in your table get a clear message instead of a wrong corpus. A
 # reply that points to a comment that is not in the table is kept, attached
 # to the top level, flagged `orphan` and reported (the warning below is
