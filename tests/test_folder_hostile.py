@@ -207,3 +207,28 @@ def test_document_ids_that_collide_across_files_are_made_unique(folder, fixtures
     docs = corpus.docs.set_index("doc_id")["source_path"]
     assert docs.to_dict() == {"a-999": str(folder / "a-999.txt"), "a-2": str(folder / "a.json"),
                               "a-2-999": str(folder / "a.json"), "good": str(folder / "good.txt")}
+
+
+def test_readme_and_licence_files_in_a_folder_are_listed_not_parsed_as_articles(tmp_path):
+    """A dataset folder's LICENSE.txt was read as a text document (issue 18)."""
+    import warnings
+
+    import threads
+
+    (tmp_path / "thread.txt").write_text("A headline\n\nThe article's first paragraph is here.\n",
+                                         encoding="utf-8")
+    (tmp_path / "LICENSE.txt").write_text("Permission is hereby granted, free of charge, ...\n", encoding="utf-8")
+    (tmp_path / "praw-LICENSE.txt").write_text("BSD 2-Clause License ...\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# Data\n\nWhere these files came from.\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = threads.read(tmp_path)
+    assert corpus.docs["doc_id"].tolist() == ["thread"]
+    skipped = corpus.problems[corpus.problems["problem"] == "skipped"]
+    assert sorted(p.split("/")[-1] for p in skipped["source_path"]) == ["LICENSE.txt", "README.md",
+                                                                       "praw-LICENSE.txt"]
+    assert skipped["detail"].str.startswith("not an input").all()
+    # named directly, such a file is read: the user asked for it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert len(threads.read(tmp_path / "README.md").docs) == 1

@@ -13,7 +13,10 @@ read are returned with their reason, never dropped silently:
 - a FIFO, socket or device (reading one would block or never end);
 - a subfolder that cannot be listed (e.g. permission denied);
 - a folder reached a second time through a symlink, e.g. one outside the
-  folder linked twice with ``follow_symlinks`` (it is read once).
+  folder linked twice with ``follow_symlinks`` (it is read once);
+- a file that is about the data, not data: a README, licence, notice,
+  changelog or checksum manifest (:func:`not_an_input`), which would
+  otherwise be parsed as an article. Name such a file directly to read it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+
+#: File names (without suffix, lower case) that describe a dataset rather than hold it.
+_NOT_INPUTS = ("readme", "license", "licence", "copying", "notice", "changelog", "changes", "authors",
+               "citation", "manifest")
+_NOT_INPUT_SUFFIXES = ("", ".txt", ".md", ".rst", ".json", ".cff")
+
+
+def not_an_input(path: Path) -> str | None:
+    """Why a file in a folder is not read as data (a README, a licence, ...), or None."""
+    stem = path.name.lower()
+    for suffix in sorted(_NOT_INPUT_SUFFIXES, key=len, reverse=True):
+        if suffix and stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    else:
+        if "." in path.name:
+            return None
+    stem = stem.replace("_", "-")
+    kind = stem if stem in _NOT_INPUTS else (
+        "license" if stem.endswith(("-license", "-licence")) else None)  # e.g. praw-LICENSE.txt
+    if kind is None:
+        return None
+    return f"not an input: a {kind} file about the data (name it directly to read it)"
 
 
 @dataclass(frozen=True)
@@ -119,7 +145,10 @@ def list_folder(folder: str | os.PathLike, follow_symlinks: bool = False) -> tup
             if stat.S_ISDIR(mode):
                 subdirs.append(path)
             elif stat.S_ISREG(mode):
-                files.append(path)
+                if (why := not_an_input(path)) is not None:
+                    skipped.append(Skipped(path, why))
+                else:
+                    files.append(path)
             else:
                 kind = special_kind(mode) or "special file"
                 skipped.append(Skipped(path, f"not a regular file (a {kind})"))
