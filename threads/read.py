@@ -79,9 +79,38 @@ def _not_regular(p: Path) -> InputError | None:
     return None
 
 
+def _markup_start(text: str) -> int:
+    """Where the first element starts, after an XML/HTML prolog (declaration,
+    comments, processing instructions, doctype); 0 when ``text`` is not markup."""
+    pos = len(text) - len(text.lstrip("\ufeff \t\r\n"))
+    ends = {"<?": "?>", "<!--": "-->", "<!": ">"}
+    while text.startswith("<", pos):
+        opener = next((o for o in ends if text.startswith(o, pos)), None)
+        if opener is None:
+            return pos
+        end = ends[opener]
+        close = text.find(end, pos + len(opener))
+        if opener == "<!" and "[" in text[pos:close]:  # a doctype's internal subset
+            end = "]>"
+            close = text.find(end, pos)
+        if close < 0:
+            return 0
+        pos = close + len(end)
+        pos += len(text[pos:]) - len(text[pos:].lstrip())
+    return 0 if pos >= len(text) or text[pos] != "<" else pos
+
+
 def detect_format(text: str, path: str | os.PathLike = "") -> Format:
-    """The registered format most confident that ``text`` is its kind."""
+    """The registered format most confident that ``text`` is its kind.
+
+    Sniffers see the first 64 KB; for markup whose prolog (comments, a long
+    doctype) is longer than half of that, they see the text from the root
+    element on, so a big comment cannot hide an export's root.
+    """
     head = text[:SNIFF_CHARS]
+    start = _markup_start(text[: 16 * SNIFF_CHARS]) if text.lstrip("\ufeff \t\r\n")[:1] == "<" else 0
+    if start > SNIFF_CHARS // 2:
+        head = text[start:start + SNIFF_CHARS]
     name = Path(path).name
     scored = sorted(((f.sniff(head, name), f.name) for f in registry().values()), reverse=True)
     if not scored or scored[0][0] <= 0:
