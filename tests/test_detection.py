@@ -33,3 +33,22 @@ def test_markup_start_skips_declaration_comments_and_doctype():
     assert text[_markup_start(text):].startswith("<root")
     assert _markup_start("plain text <b>") == 0
     assert _markup_start("<!-- never closed") == 0
+
+
+def test_a_table_quoting_a_sites_page_chrome_is_still_a_table(tmp_path):
+    """A CSV whose cells held Techdirt's chrome lines was read as a Techdirt scrape."""
+    import pandas as pd
+
+    chrome = ("from the surveillance-expo dept\n[ reply to this | link to this | view in chronology ]\n"
+              "View by: Time | Thread")
+    path = tmp_path / "comments.csv"
+    pd.DataFrame({"comment_id": [1, 2, 3], "thread_id": ["t"] * 3,
+                  "text": ["Great post.\n" + chrome, chrome, "ok"]}).to_csv(path, index=False)
+    assert detect_format(path.read_text(encoding="utf-8"), path).name == "tabular"
+    corpus = threads.read(path)
+    assert corpus.docs["source_format"].tolist() == ["csv"] and len(corpus.units) == 3
+
+
+def test_a_text_scrape_is_not_taken_for_a_table():
+    text = (Path(threads.__file__).parent / "data" / "sample" / "techdirt-ecuador.txt").read_text(encoding="utf-8")
+    assert detect_format(text, "techdirt-ecuador.txt").name.startswith("text")

@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import re
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -86,8 +87,22 @@ def sniff(head: str, name: str) -> float:
         except csv.Error:  # e.g. a stray carriage return: not a table header
             return by_ext
         if len(fields) >= 2 and _known(fields):
-            return 0.6
+            # Structure before site markers: rows that parse with the header's
+            # width are a table, even when a cell quotes a site's page chrome.
+            return 0.95 if _rows_fit(head, delim, len(fields)) else 0.6
     return by_ext
+
+
+def _rows_fit(head: str, delim: str, width: int, rows: int = 20) -> bool:
+    """Do the first ``rows`` records of ``head`` (at least one) parse with ``width`` fields?"""
+    try:
+        records = list(islice(csv.reader(io.StringIO(head.lstrip("\ufeff")), delimiter=delim), rows + 1))
+    except csv.Error:
+        return False
+    body = records[1:]
+    if len(body) > 1 and not head.endswith("\n"):
+        body = body[:-1]  # the last record may be cut at the sniff limit
+    return bool(body) and all(len(r) == width for r in body)
 
 
 def read_table(text: str, path: Path) -> tuple[pd.DataFrame, str]:
