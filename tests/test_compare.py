@@ -325,3 +325,9 @@ def test_cluster_bootstrap_memory_does_not_grow_with_replicates_times_clusters()
     assert peak < 150e6  # one matrix of weights would be 400 MB, twice that with the integer draw
     share = x.sum(axis=0) / n.sum()
     assert np.all(np.abs(boot.mean(axis=0) - share) < 0.002)
+
+
+def test_wilson_bounds_are_exact_at_zero_and_n():
+    low, high = wilson_interval(np.array([0, 3, 3]), np.array([3, 3, 7]))
+    assert low[0] == 0.0 and high[1] == 1.0
+    assert np.all(low <= np.array([0, 1, 3 / 7])) and np.all(high >= np.array([0, 1, 3 / 7]))
