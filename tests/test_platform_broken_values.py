@@ -166,49 +166,15 @@ def test_a_text_that_is_not_json_is_still_text(tmp_path):
 
 
 # ------------------------------------------------------------------ every field of the wrong type
-def _json_paths(obj, path=()):
-    """Every place in ``obj`` (the first item of each array)."""
-    yield path
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            yield from _json_paths(value, (*path, key))
-    elif isinstance(obj, list):
-        for i, value in enumerate(obj[:1]):
-            yield from _json_paths(value, (*path, i))
-
-
-def _replaced(obj, path, value):
-    out = json.loads(json.dumps(obj))
-    here = out
-    for key in path[:-1]:
-        here = here[key]
-    here[path[-1]] = value
-    return out
-
-
 @pytest.mark.parametrize(("name", "fmt"), [("reddit_thread.json", "reddit"), ("discourse_topic.json", "discourse"),
                                            ("lemmy_post.json", "lemmy"), ("lemmy_comments.json", "lemmy"),
                                            ("hn_item.json", "hackernews-json")])
 def test_any_field_of_the_wrong_type_gives_a_corpus_or_an_error_naming_the_file(fixtures, name, fmt):
-    from pathlib import Path
+    from jsonfuzz import wrong_type_failures
 
-    from threads.errors import ThreadframeError
     from threads.formats import registry
 
-    data = json.loads((fixtures / "platforms" / name).read_text(encoding="utf-8"))
-    parse = registry()[fmt].parse
-    failures = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for path in list(_json_paths(data))[1:]:
-            for value in (5, [1], {"a": 1}):
-                try:
-                    parse(json.dumps(_replaced(data, path, value)), Path(name), "d")
-                except ThreadframeError as exc:
-                    assert str(exc).startswith(f"{name}: ")
-                except Exception as exc:  # noqa: BLE001 - the point: collect every raw traceback
-                    failures.append(f"{'/'.join(map(str, path))} = {value!r}: {type(exc).__name__}: {exc}")
-    assert failures == []
+    assert wrong_type_failures(fixtures / "platforms" / name, registry()[fmt].parse) == []
 
 
 @pytest.mark.parametrize("replies", [{"kind": "Listing", "data": 5}, {"kind": "Listing", "data": {"children": 5}}])
@@ -227,6 +193,8 @@ def test_reddit_replies_of_the_wrong_type_are_listed(tmp_path, replies):
 
 
 def test_morechildren_of_the_wrong_type_give_an_error_naming_the_file(fixtures, tmp_path):
+    from jsonfuzz import json_paths, replaced
+
     from threads.errors import ThreadframeError
     from threads.formats.reddit import merge_morechildren_text
 
@@ -235,12 +203,12 @@ def test_morechildren_of_the_wrong_type_give_an_error_naming_the_file(fixtures, 
         thread = threads.read(fixtures / "platforms" / "reddit_thread.json")
     data = json.loads((fixtures / "platforms" / "reddit_morechildren.json").read_text(encoding="utf-8"))
     failures = []
-    for path in list(_json_paths(data))[1:]:
+    for path in list(json_paths(data))[1:]:
         for value in (5, [1], {"a": 1}):
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    merge_morechildren_text(thread, json.dumps(_replaced(data, path, value)), tmp_path / "m.json")
+                    merge_morechildren_text(thread, json.dumps(replaced(data, path, value)), tmp_path / "m.json")
             except ThreadframeError as exc:
                 assert str(exc).startswith(f"{tmp_path / 'm.json'}: ")
             except Exception as exc:  # noqa: BLE001 - the point: collect every raw traceback
