@@ -51,3 +51,18 @@ def test_saved_crash_inputs_are_handled(path, tmp_path):
     target.write_bytes(path.read_bytes())
     outcome = fuzzing.check(target, tmp_path)
     assert not outcome.defect, f"{outcome.kind} {outcome.signature}: {outcome.detail}"
+
+
+def test_the_oracle_catches_text_lost_without_a_word(tmp_path, monkeypatch):
+    import threads
+
+    seed = fuzzing.ROOT / "tests" / "fixtures" / "platforms" / "reddit_thread.json"
+    corpus = threads.read(seed)
+    quiet = threads.Corpus(docs=corpus.docs.assign(unaccounted_chars=corpus.docs["source_chars"] // 2),
+                           units=corpus.units.assign(flags=""), problems=corpus.problems.iloc[:0])
+    assert fuzzing.unflagged_losses(quiet)
+    assert not fuzzing.unflagged_losses(corpus)  # the same loss with its problem rows is said
+    monkeypatch.setattr(threads, "read", lambda path: quiet)
+    target = tmp_path / "reddit_thread.json"
+    target.write_bytes(seed.read_bytes())
+    assert fuzzing.check(target, tmp_path).kind == "unflagged_loss"
