@@ -186,6 +186,13 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
     visible = sum(map(len, seg_texts))
     accounted = _nonspace_chars([r["text"] for r in rows])
     nonspace_visible = _nonspace_chars(seg_texts)
+    lost = nonspace_visible - accounted
+    if nonspace_visible and lost > LOST_SHARE * nonspace_visible:  # never drop text without a word
+        detail = (f"{lost} of {nonspace_visible} visible characters are in no unit (broken or repeated "
+                  "markup the walk could not place)")
+        warnings.warn(f"{path}: {detail}", UnplacedTextWarning, stacklevel=3)
+        problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": pd.NA,
+                         "problem": "unaccounted_text", "detail": detail})
     doc = {
         "doc_id": doc_id, "title": meta.get("title"), "url": meta.get("url"),
         "published": parse_when(meta.get("published")) if meta.get("published") and not zone else None,
@@ -194,6 +201,10 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
         "source_format": source_format, "source_path": str(path),
         "source_chars": visible, "unaccounted_chars": max(0, nonspace_visible - accounted)}
     return doc, rows, problems
+
+
+#: Share of a page's visible characters that may stay out of every unit without a problem row.
+LOST_SHARE = 0.05
 
 
 class BadTimeWarning(ThreadframeWarning):
