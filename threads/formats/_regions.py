@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import FormatError
 
@@ -47,7 +48,7 @@ ROLES = ("body", "boilerplate", "comment")
 class Block:
     """One text block: its element, text, link text length and features."""
 
-    el: object
+    el: Any
     text: str
     link_chars: int = 0
     features: list[str] = field(default_factory=list)
