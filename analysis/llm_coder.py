@@ -8,6 +8,7 @@ are retried a bounded number of times, then kept as a failure row per unit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -19,8 +20,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._llm_prompt import (LLMCoderError, answer_schema, build_prompt, parse_answer, read_template,
-                          template_hash)
+from threads.schema import CONTENT_ROLES
+
+from ._llm_prompt import (
+    LLMCoderError,
+    answer_schema,
+    build_prompt,
+    parse_answer,
+    read_template,
+    template_hash,
+)
 from .codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
 from .tagging import STANCE_COLUMNS, TAG_COLUMNS, TagResult, _as_units
 
@@ -51,7 +60,7 @@ class LLMCoder:
         self.model, self.base_url = model, base_url.rstrip("/")
         self.api_key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
-        self.template = read_template(template)
+        self.template = read_template(None if template is None else Path(template))
         self.params = {"temperature": temperature, "seed": seed, "max_tokens": max_tokens}
         self.timeout, self.max_retries, self.backoff = timeout, max_retries, backoff
         self.failures = pd.DataFrame(columns=FAILURE_COLUMNS)
@@ -100,10 +109,8 @@ class LLMCoder:
                 error = f"HTTP {exc.code} {exc.reason}"
                 retry_after = exc.headers.get("Retry-After") if exc.headers else None
                 if exc.code == 429 and retry_after:
-                    try:
+                    with contextlib.suppress(ValueError):  # a date form of Retry-After: keep the backoff
                         wait = max(0.0, float(retry_after))
-                    except ValueError:
-                        pass
             except (TimeoutError, urllib.error.URLError, OSError) as exc:
                 error = f"request failed: {getattr(exc, 'reason', exc)}"
             except (ValueError, KeyError, IndexError, TypeError):
@@ -125,7 +132,7 @@ class LLMCoder:
         return None, error, self.max_retries + 1
 
     # ------------------------------------------------------------------ tagging
-    def tag(self, data, *, roles=None) -> TagResult:
+    def tag(self, data, *, roles=CONTENT_ROLES) -> TagResult:
         """Code every unit; failed units appear in ``failures``, never as silent blanks."""
         units = _as_units(data, roles)
         if roles is not None and "role" in units.columns:
@@ -137,7 +144,7 @@ class LLMCoder:
         stats = {"requests": 0, "cached": 0, "prompt_tokens": 0, "completion_tokens": 0}
         tags, stance, evidence, failures = [], [], [], []
         for row in units.itertuples(index=False):
-            uid, doc, text = row.unit_id, row.doc_id, row.text
+            uid, doc, text = str(row.unit_id), str(row.doc_id), str(row.text)
             role = getattr(row, "role", None)
             parent = getattr(row, "parent_id", None)
             title = titles.get(doc, "") if role == "comment" else ""
@@ -160,7 +167,7 @@ class LLMCoder:
         self.failures = pd.DataFrame(failures, columns=FAILURE_COLUMNS)
         self.run = {"model": self.model, "endpoint": self.base_url, "template_sha256": template_hash(self.template),
                     "codebook": cb.name, "codebook_version": cb.version, "codebook_id": cb.id,
-                    "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                    "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
                     **self.params, "n_units": len(units), "n_failures": len(failures), **stats}
         if self.cache_dir is not None:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -180,5 +187,5 @@ class LLMCoder:
 def _frame(rows: list, columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=columns)
     for col in columns:
-        out[col] = out[col].astype(dtypes.get(col, "str"))
+        out[col] = out[col].astype(dtypes.get(col, "str"))  # type: ignore[call-overload]
     return out
