@@ -32,6 +32,9 @@ _LAZY: dict[str, str] = {
     # --- whataboutism rules (issue: tagger) ---
     "whataboutism_features": "whataboutism:rule_features",
     "is_whataboutism": "whataboutism:is_whataboutism",
+    # --- LLM coder (issue 16) ---
+    "LLMCoder": "llm_coder:LLMCoder",
+    "LLMCoderError": "_llm_prompt:LLMCoderError",
     # --- coding, reliability, supervised models (issue: validation) ---
     "draw_sample": "coding:draw_sample",
     "write_coding_sheet": "coding:write_coding_sheet",
