@@ -22,12 +22,21 @@ def add_parser(sub) -> None:
                         "several times); skipped when not given")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--title", default=None, help="the report's heading")
+    add_output_options(p)
+    p.set_defaults(func=run)
+
+
+def add_output_options(p) -> None:
+    """The options ``report`` and ``demo`` share: bootstrap seed, figure formats, resolution, progress."""
     p.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default: 0)")
     p.add_argument("--formats", default="pdf,svg,png",
                    help="figure formats, comma-separated (default: pdf,svg,png)")
     p.add_argument("--dpi", type=int, default=300, help="resolution of PNG files (default: 300)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.set_defaults(func=run)
+
+
+def formats_of(args: argparse.Namespace) -> tuple[str, ...]:
+    return tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from ..reporting import report
 
     corpus = threads.read_corpus(args.corpus)
-    formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
+    formats = formats_of(args)
     result = report(corpus, args.out, codebook=args.codebook, by=args.by, story=args.story,
                     title=args.title, progress=not args.no_progress, seed=args.seed, formats=formats,
                     dpi=args.dpi, command=f"threadframe report {args.corpus}")
