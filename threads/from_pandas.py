@@ -27,7 +27,7 @@ import pandas as pd
 from .errors import CorpusError
 from .ids import id_strings
 from .schema import PROBLEM_COLUMNS, ROLES
-from .times import PROBLEM, bad_time_rows, parse_times
+from .times import PROBLEM, bad_time_rows, parse_time_column
 from .tree import repair_reply_tree
 
 if TYPE_CHECKING:
@@ -72,17 +72,18 @@ def build(cls: type[Corpus], units: pd.DataFrame | None, articles: pd.DataFrame 
 
 
 def _times(units: pd.DataFrame, docs: pd.DataFrame, problems: pd.DataFrame, source: str):
-    """Times by the readers' one rule (:mod:`threads.times`): numbers are epoch
-    seconds, not nanoseconds; implausible or unreadable ones become NaT, the
-    unit flagged ``bad_date`` with a problem row quoting the value."""
+    """Times by the readers' one rule (:mod:`threads.times`): numbers are epochs
+    (seconds, or milliseconds where more of the column is plausible so), not
+    nanoseconds; implausible or unreadable ones become NaT, the unit flagged
+    ``bad_date`` with a problem row quoting the value."""
     if "published" in units.columns:
-        times, reasons = parse_times(units["published"].tolist())
+        times, reasons = parse_time_column(units["published"])
         units = units.assign(published=times.to_numpy())
         if any(reasons):
             flags, problems = bad_time_rows(units, problems, reasons, source)
             units = units.assign(flags=flags)
     if "published" in docs.columns:
-        times, reasons = parse_times(docs["published"].tolist())
+        times, reasons = parse_time_column(docs["published"])
         docs = docs.assign(published=times.to_numpy())
         rows = [{"source_path": source, "doc_id": d, "unit_id": pd.NA, "problem": PROBLEM,
                  "detail": f"published: {why}"} for d, why in zip(docs["doc_id"], reasons, strict=True) if why]

@@ -139,6 +139,16 @@ def plausible_epochs(seconds: pd.Series) -> int:
     return int(seconds.between(EARLIEST.timestamp(), latest.timestamp()).sum())
 
 
+def parse_time_column(values) -> tuple[pd.Series, list[str | None]]:
+    """A table's time column: :func:`parse_times`, reading epochs as milliseconds
+    when more of the column is plausible that way (exporters write either)."""
+    values = pd.Series(values)
+    numeric = pd.to_numeric(values, errors="coerce")
+    unit = "ms" if plausible_epochs(numeric / 1000) > plausible_epochs(numeric) else "s"
+    times, reasons = parse_times(values.tolist(), unit=unit)
+    return times.set_axis(values.index), reasons
+
+
 def bad_time_rows(units: pd.DataFrame, problems: pd.DataFrame, reasons: list[str | None],
                   source) -> tuple[list, pd.DataFrame]:
     """Flags of ``units`` with ``bad_date`` added, and ``problems`` with a row per bad time (rows in order)."""
@@ -147,5 +157,6 @@ def bad_time_rows(units: pd.DataFrame, problems: pd.DataFrame, reasons: list[str
     return flag_bad_times(units["flags"], reasons), pd.concat([problems, pd.DataFrame(rows)], ignore_index=True)
 
 
-__all__ = ["EARLIEST", "FUTURE_SLACK", "PROBLEM", "bad_time_rows", "flag_bad_times", "parse_time", "parse_times",
+__all__ = ["EARLIEST", "FUTURE_SLACK", "PROBLEM", "bad_time_rows", "flag_bad_times", "parse_time", "parse_time_column",
+           "parse_times",
            "plausible_epochs"]

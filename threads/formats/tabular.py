@@ -31,7 +31,6 @@ from ..errors import CorpusError, FormatError
 from ..from_pandas import DOC_ONLY, varying_documents
 from ..ids import id_strings
 from ..schema import ROLES, UNIT_COLUMNS
-from ..times import bad_time_rows, parse_times, plausible_epochs
 from . import Format, register
 from ._json import load_json
 from ._sniff import has_keys, json_mismatch
@@ -186,8 +185,8 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
     for field in ("author", "subject"):
         if field in m:
             out[field] = df[m[field]]
-    if "published" in m:
-        out["published"], bad_times = _times(df[m["published"]])
+    if "published" in m:  # read (and bad ones flagged) by from_pandas, with the one time rule
+        out["published"] = df[m["published"]]
     if "role" in m and set(df[m["role"]].dropna()) <= set(ROLES) and df[m["role"]].notna().all():
         out["role"] = df[m["role"]]
     else:
@@ -218,10 +217,7 @@ def parse(text: str, path: Path, doc_id: str) -> Corpus:
             units[name] = df[col].to_numpy()
     docs = corpus.docs.copy()
     docs["source_format"] = kind
-    problems = corpus.problems
-    if "published" in m and any(bad_times):
-        units["flags"], problems = bad_time_rows(units, problems, bad_times, path)
-    return Corpus(docs=docs, units=units, problems=problems)
+    return Corpus(docs=docs, units=units, problems=corpus.problems)
 
 
 def _document_columns(df: pd.DataFrame, m: dict[str, str], doc_ids: pd.Series) -> dict[str, str]:
@@ -253,14 +249,6 @@ def _parents(parents: pd.Series, ids: pd.Series, docs: pd.Series, file_doc: str)
     raw_doc = docs.str.replace(_REDDIT_PREFIX, "", regex=True)
     top = out.isna() | (out == "") | (out == "0") | (out == docs) | (out == raw_doc)
     return (docs + ":" + out).where(~top, pd.NA)
-
-
-def _times(values: pd.Series) -> tuple[pd.Series, list[str | None]]:
-    """UTC times (threads.times: bad ones NaT, with the reason); epochs in milliseconds when more are plausible so."""
-    numeric = pd.to_numeric(values, errors="coerce")
-    unit = "ms" if plausible_epochs(numeric / 1000) > plausible_epochs(numeric) else "s"
-    times, reasons = parse_times(values, unit=unit)
-    return times.set_axis(values.index), reasons
 
 
 register(Format(
