@@ -25,7 +25,7 @@ import pandas as pd
 
 from threads.errors import ThreadframeError
 
-from .report_text import ARTICLE, write_report
+from .report_text import ARTICLE, _n, write_report
 
 __all__ = ["ReportResult", "report"]
 
@@ -328,7 +328,3 @@ def _story(run: _Run, state: dict) -> None:
                "share alone. Sentences matched by TF-IDF character n-gram cosine similarity and a "
                "one-to-one (Hungarian) assignment; >= 0.8 shared, >= 0.25 paraphrased. Shared "
                "material says nothing about who took it from whom.")
-
-
-def _n(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -64,25 +64,16 @@ def read_articles(path: str | Path) -> Corpus:
 def attach_articles(comments: Corpus, articles: Corpus) -> Corpus:
     """One corpus: each article's title and body units, then its comments.
 
-    Document fields the articles table states win; fields only the comments
-    gave (e.g. an ``outlet`` column of the comments table) fill the gaps. A
-    comment whose document is not in the articles table is an error naming
-    the documents, as in :meth:`Corpus.from_pandas`.
+    The same rules as :meth:`Corpus.from_pandas` with both tables: document
+    fields only the comments gave fill the articles' gaps, a field both give
+    must agree, and a comment whose document is not in the articles table is
+    an error naming the documents. Each file's provenance is its own.
     """
-    known = set(articles.docs["doc_id"])
-    stray = sorted(set(comments.docs["doc_id"]) - known)
-    if stray:
-        raise CorpusError(f"{len(stray)} document id(s) of the comments are not in the articles table: "
-                          f"{', '.join(map(repr, stray[:5]))}")
-    theirs = comments.docs.set_index("doc_id").reindex(articles.docs["doc_id"])
-    docs = articles.docs.copy()
-    for col in theirs.columns:
-        values = pd.Series(theirs[col].to_numpy(), index=docs.index)
-        docs[col] = values if col not in docs.columns else docs[col].where(docs[col].notna(), values)
-    units = pd.concat([articles.units, comments.units], ignore_index=True)
-    # Article units first, then the comments in their order: positions count per document.
-    units["_side"] = [0] * len(articles.units) + [1] * len(comments.units)
-    units = units.sort_values(["doc_id", "_side", "position"], kind="stable").drop(columns="_side")
-    units["position"] = units.groupby("doc_id").cumcount()
+    from .from_pandas import _merge, _together
+
+    theirs = comments.docs.drop(columns=["source_format", "source_path"], errors="ignore")
+    docs = _merge(articles.docs.copy(), theirs, comments.units["doc_id"])
+    units = _together(articles.units, comments.units)
+    units = units.sort_values(["doc_id", "position"], kind="stable").reset_index(drop=True)
     problems = pd.concat([articles.problems, comments.problems], ignore_index=True)
-    return Corpus(docs=docs, units=units.reset_index(drop=True), problems=problems)
+    return Corpus(docs=docs, units=units, problems=problems)

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             corpus = attach_articles(corpus, read_articles(args.articles))
         except threads.CorpusError as exc:
-            raise threads.InputError(args.articles, str(exc)) from None
+            raise threads.InputError(args.articles, str(exc).replace("from_pandas: ", "")) from None
     out = corpus.save(args.out, format=args.save_format)
     # as objects first: "" is no value of a nullable Int64 column (unaccounted is NA for a table),
     # and to_string's na_rep leaves such NA as <NA>
