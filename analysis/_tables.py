@@ -179,7 +179,7 @@ def tagged_units(tags, units, by, *, roles=CONTENT_ROLES, categories=None,
     columns, ``cluster`` and ``present``. Units without text
     (:func:`analysis.countable.has_text`) are left out, tagged or not.
     Returns (table, by, categories, the units left out for having no text)."""
-    from .countable import countable_units
+    from analysis.countable import countable_units
 
     by = as_list(by)
     u = units_table(units, roles)

@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import threads  # noqa: E402
-from analysis.compare import prevalence  # noqa: E402
-from analysis.terms import distinctive_terms, tokenize  # noqa: E402
+from analysis.compare.groups import prevalence  # noqa: E402
+from analysis.compare.terms import distinctive_terms, tokenize  # noqa: E402
 
 CATS = ["security", "rights", "geopolitics", "economy", "technology", "whataboutism"]
 

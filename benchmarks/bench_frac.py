@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline, make_union
 
 import analysis
-from analysis.evaluation import cross_validate_model
+from analysis.validation.evaluation import cross_validate_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train_pretrained import POLICY_FRAMES_PARAMS  # noqa: E402

@@ -3,7 +3,7 @@
     python benchmarks/bench_reply_stance.py [--tune]
 
 Reads the thread folders with ``threads.read`` and the keys with
-``analysis.rumoureval.read_rumoureval_key``; compares, in the same run, the
+``analysis.validation.rumoureval.read_rumoureval_key``; compares, in the same run, the
 majority class, a bag-of-words baseline (reply TF-IDF, balanced logistic
 regression) and ReplyStanceClassifier. ``--tune`` picks ``C`` and
 ``cue_weight`` by 5-fold cross-validation on train grouped by thread (dev is
@@ -27,13 +27,13 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 
 import threads
-from analysis.reply_stance import (
+from analysis.models.reply_stance import (
     ReplyStanceClassifier,
     bag_of_words_baseline,
     majority_baseline,
     reply_context,
 )
-from analysis.rumoureval import read_rumoureval_key
+from analysis.validation.rumoureval import read_rumoureval_key
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("THREADFRAME_SHARED_DATA", ROOT.parent / "shared" / "data")) / "stance" / "rumoureval2019"

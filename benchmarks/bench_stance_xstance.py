@@ -44,7 +44,7 @@ from sklearn.metrics import cohen_kappa_score, f1_score  # noqa: E402
 from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
-from analysis.stance_model import StanceClassifier  # noqa: E402
+from analysis.models.stance import StanceClassifier  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("THREADFRAME_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -86,7 +86,7 @@ class Plain(ClassifierMixin, BaseEstimator):
 
 def dictionary_stance(X: pd.DataFrame) -> np.ndarray:
     """analysis.tag's stance table as FAVOR/AGAINST/NONE (no training)."""
-    from analysis.tagging import tag
+    from analysis.tagging.tagger import tag
 
     frame = pd.DataFrame({"unit_id": np.arange(len(X)).astype(str),
                           "text": X["text"].to_numpy(dtype=object)})

@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import threads  # noqa: E402
-from analysis.codebook import load_codebook  # noqa: E402
-from analysis.tagging import tag, tag_batches  # noqa: E402
+from analysis.tagging.codebook import load_codebook  # noqa: E402
+from analysis.tagging.tagger import tag, tag_batches  # noqa: E402
 
 DATA = Path(os.environ.get("THREADFRAME_SHARED_DATA", ROOT.parent / "shared" / "data"))
 

@@ -31,7 +31,7 @@ from _whataboutism_data import load  # noqa: E402
 from train_pretrained import WHATABOUTISM_PARAMS  # noqa: E402
 
 import analysis  # noqa: E402
-from analysis.whataboutism import THRESHOLD, rule_features  # noqa: E402
+from analysis.tagging.whataboutism import THRESHOLD, rule_features  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

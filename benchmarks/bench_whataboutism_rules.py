@@ -27,7 +27,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis import whataboutism as wa  # noqa: E402
+from analysis.tagging import whataboutism as wa  # noqa: E402
 
 DATA = Path(os.environ.get("THREADFRAME_SHARED_DATA", ROOT.parent / "shared" / "data")) / "whataboutism"
 

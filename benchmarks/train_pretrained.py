@@ -1,4 +1,4 @@
-"""Regenerate the pretrained models in analysis/models/ (deterministic).
+"""Regenerate the pretrained models in analysis/models/pretrained/ (deterministic).
 
     python benchmarks/train_pretrained.py            # both
     python benchmarks/train_pretrained.py policy-frames
@@ -19,9 +19,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import analysis  # noqa: E402
-from analysis.datasets import FRAC_CITATION  # noqa: E402
+from analysis.models.datasets import FRAC_CITATION  # noqa: E402
 
-OUT = Path(__file__).resolve().parents[1] / "analysis" / "models"
+OUT = Path(__file__).resolve().parents[1] / "analysis" / "models" / "pretrained"
 
 POLICY_FRAMES_PARAMS = dict(codebook="policy-frames", name="policy-frames",
                             max_word_features=8000, max_char_features=20000)

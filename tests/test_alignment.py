@@ -6,7 +6,12 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.alignment import align_versions, alignment_matrix, change_frames, story_sentences
+from analysis.compare.alignment import (
+    align_versions,
+    alignment_matrix,
+    change_frames,
+    story_sentences,
+)
 from threads.errors import ThreadframeError
 
 ORIGINAL = ("China showcased its surveillance technology at a forum in Lianyungang. "

@@ -11,7 +11,7 @@ import pytest
 import analysis
 import threads
 from analysis.cli import main
-from analysis.datasets import FRAC_FRAMES
+from analysis.models.datasets import FRAC_FRAMES
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.codebook import BUILTIN, CodebookError, parse_codebook
+from analysis.tagging.codebook import BUILTIN, CodebookError, parse_codebook
 from threads.errors import ThreadframeError
 
 
@@ -86,7 +86,7 @@ def test_unknown_codebook_name_and_missing_file(tmp_path):
 
 
 def test_user_copy_of_a_codebook_round_trips(tmp_path):
-    from analysis.codebook import codebook_path
+    from analysis.tagging.codebook import codebook_path
 
     text = codebook_path("surveillance").read_text(encoding="utf-8")
     mine = tmp_path / "mine.yaml"

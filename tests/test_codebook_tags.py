@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import analysis
-from analysis.codebook import CodebookError, codebook_path, load_codebook, parse_codebook
-from analysis.model_io import ModelFileError
+from analysis.models.model_io import ModelFileError
+from analysis.tagging.codebook import CodebookError, codebook_path, load_codebook, parse_codebook
 
 GOOD = codebook_path("surveillance").read_text(encoding="utf-8")
 

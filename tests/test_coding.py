@@ -7,7 +7,7 @@ import pytest
 
 import analysis
 import threads
-from analysis.coding import CodingSheetError
+from analysis.validation.coding import CodingSheetError
 
 CODEBOOK = {
     "security": "Public safety, crime fighting, policing capability, terrorism, threat.",

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.coding import CodingSheetError
+from analysis.validation.coding import CodingSheetError
 
 CODEBOOK = {"security": "=HYPERLINK(\"http://x.invalid\",\"safety\")",
             "rights": "Human and civil rights.", "economy": "Markets, prices."}
@@ -46,7 +46,7 @@ def test_csv_round_trip_gives_the_original_text(tmp_path, sample):
     sheet.to_csv(path, index=False, quoting=csv.QUOTE_ALL)
     long = analysis.read_coding_sheets([path])
     assert long["unit_id"].tolist() == sample["unit_id"].tolist()  # '-u' read back as -u
-    from analysis.coding import _read_table
+    from analysis.validation.coding import _read_table
 
     back, book, _ = _read_table(path)
     assert back["text"].tolist() == sample["text"].tolist()

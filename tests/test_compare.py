@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 import analysis
-from analysis.compare import (
+from analysis.compare.groups import (
     adjust_pvalues,
     compare_groups,
     newcombe_interval,
@@ -309,7 +309,7 @@ def test_cluster_bootstrap_memory_does_not_grow_with_replicates_times_clusters()
     """n_boot x clusters weights at once took 9.8 GB per group on 5M comments (issue 15)."""
     import tracemalloc
 
-    from analysis.compare import _bootstrap_shares
+    from analysis.compare.groups import _bootstrap_shares
 
     rng = np.random.default_rng(0)
     k = 50_000

@@ -12,9 +12,9 @@ import pytest
 
 import analysis
 import threads
-from analysis.compare import compare_groups, prevalence
+from analysis.compare.groups import compare_groups, prevalence
+from analysis.compare.replies import answered_by, article_vs_comments, transitions
 from analysis.countable import countable_units, has_text
-from analysis.replies import answered_by, article_vs_comments, transitions
 
 
 def test_has_text_reads_text_and_the_lost_flag():
@@ -121,7 +121,7 @@ def test_reply_edges_skip_units_without_text(include_article):
 
 
 def test_reply_tree_draws_units_without_text_hollow():
-    from analysis.plots import plot_reply_tree
+    from analysis.figures.plots import plot_reply_tree
 
     tags, units = _tree(True)
     fig = plot_reply_tree(units, tags, "d1")

@@ -62,7 +62,7 @@ def test_figure_data_and_the_api_agree_on_comments_without_text(demo):
     lost: the figure's data and the API called on the whole corpus both count
     the 8 with text and say 6 were left out (issue 11, bug 3)."""
     import analysis
-    from analysis.replies import article_vs_comments
+    from analysis.compare.replies import article_vs_comments
 
     corpus = threads.sample_corpus()
     api = article_vs_comments(analysis.tag(corpus).tags, corpus, by=["outlet"], n_boot=50)

@@ -9,7 +9,7 @@ import pytest
 
 import threads
 from analysis import tag
-from analysis.codebook import load_codebook
+from analysis.compare.terms import tokenize
 from analysis.languages import (
     LanguageMismatchWarning,
     check_codebook_language,
@@ -17,7 +17,7 @@ from analysis.languages import (
     document_languages,
     stopwords,
 )
-from analysis.terms import tokenize
+from analysis.tagging.codebook import load_codebook
 from threads.errors import ThreadframeError
 
 GERMAN = ("Die Bundesregierung will die Vorratsdatenspeicherung wieder einführen. Kritiker sehen "
@@ -96,7 +96,7 @@ def test_german_and_french_stop_words_ship_with_the_package():
 
 
 def test_distinctive_terms_drop_german_function_words_for_german_documents():
-    from analysis.terms import distinctive_terms
+    from analysis.compare.terms import distinctive_terms
 
     corpus = _corpus([("a", "1", GERMAN), ("a", "2", GERMAN), ("b", "3", ENGLISH), ("b", "4", ENGLISH)])
     corpus = threads.Corpus(docs=corpus.docs.assign(outlet=["Zeitung", "Paper"]), units=corpus.units)

@@ -6,9 +6,9 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
-from analysis.evaluation import score_predictions
-from analysis.methods_text import describe_model
-from analysis.score_intervals import macro_f1_interval
+from analysis.validation.evaluation import score_predictions
+from analysis.validation.methods_text import describe_model
+from analysis.validation.score_intervals import macro_f1_interval
 
 
 def _labels(n=400, seed=1):

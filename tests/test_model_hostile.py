@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 
 import analysis
-from analysis.codebook import codebook_path
-from analysis.model_io import ModelFileError, model_info
+from analysis.models.model_io import ModelFileError, model_info
+from analysis.tagging.codebook import codebook_path
 
-MODELS = Path(analysis.__file__).parent / "models"
+MODELS = Path(analysis.__file__).parent / "models" / "pretrained"
 FORBIDDEN = ("/etc/passwd", "/etc/shadow", "/dev/zero")
 
 

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.model_io import FORMAT, ModelFileError, model_info
+from analysis.models.model_io import FORMAT, ModelFileError, model_info
 
-MODELS = Path(analysis.__file__).parent / "models"
+MODELS = Path(analysis.__file__).parent / "models" / "pretrained"
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils import estimator_checks
 
 import analysis
-from analysis.models import ModelError
+from analysis.models.classifiers import ModelError
 
 
 @pytest.fixture(scope="module")

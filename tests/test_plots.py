@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import plots
-from analysis.alignment import align_versions, alignment_matrix, story_sentences
-from analysis.compare import prevalence
-from analysis.figures import save_figure
-from analysis.replies import article_vs_comments, transitions
-from analysis.style import category_colors, house_style
-from analysis.terms import distinctive_terms
+from analysis.compare.alignment import align_versions, alignment_matrix, story_sentences
+from analysis.compare.groups import prevalence
+from analysis.compare.replies import article_vs_comments, transitions
+from analysis.compare.terms import distinctive_terms
+from analysis.figures import plots
+from analysis.figures.save import save_figure
+from analysis.figures.style import category_colors, house_style
 from threads.errors import ThreadframeError
 
 CATS = ["security", "rights", "whataboutism"]
@@ -180,7 +180,7 @@ def test_distinctive_terms_figure_shows_the_threshold_and_the_prior():
 
 
 def test_transition_cells_on_too_few_replies_are_greyed():
-    from analysis._plot_helpers import MUTED_TEXT
+    from analysis.figures._helpers import MUTED_TEXT
 
     units = pd.DataFrame({"unit_id": [f"c{i}" for i in range(14)], "doc_id": "d", "role": "comment",
                           "parent_id": [None] + ["c0"] * 11 + [None, "c12"], "text": "words"})

@@ -9,7 +9,7 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 import analysis
-from analysis.reliability import ReliabilityError
+from analysis.validation.reliability import ReliabilityError
 
 NA = np.nan
 # Section C of the paper: 4 observers, 12 units, missing data (unit 12 has one value).

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.replies import (
+from analysis.compare.replies import (
     answered_by,
     article_vs_comments,
     frames_by_depth,

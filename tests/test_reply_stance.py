@@ -11,7 +11,7 @@ from sklearn.base import clone
 
 import analysis
 import threads
-from analysis.reply_stance import (
+from analysis.models.reply_stance import (
     ReplyStanceClassifier,
     ThreadCues,
     as_context,
@@ -19,7 +19,7 @@ from analysis.reply_stance import (
     majority_baseline,
     reply_context,
 )
-from analysis.rumoureval import read_rumoureval_key
+from analysis.validation.rumoureval import read_rumoureval_key
 from threads.errors import ThreadframeError, ThreadframeWarning
 
 SOURCE = "the bridge on main street collapsed this morning"

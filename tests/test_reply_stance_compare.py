@@ -8,7 +8,7 @@ import pandas as pd
 import analysis
 import threads
 from analysis import ReplyStanceClassifier
-from analysis.plots import plot_prevalence
+from analysis.figures.plots import plot_prevalence
 
 CLAIM = "The museum is closing for good next month"
 

@@ -11,8 +11,8 @@ import pytest
 
 import analysis
 import threads
-from analysis.coding import CodingSheetError
-from analysis.rumoureval import read_rumoureval_key
+from analysis.validation.coding import CodingSheetError
+from analysis.validation.rumoureval import read_rumoureval_key
 from threads.errors import FormatError, InputError, ThreadframeWarning
 from threads.formats._thread import DataGapWarning
 from threads.read import detect_format

@@ -10,14 +10,14 @@ import scipy.sparse as sp
 from sklearn.base import clone
 
 import analysis
-from analysis._stance_features import (
+from analysis.models._stance_features import (
     CueCounts,
     TargetOverlap,
     TextTfidf,
     cue_table,
     pair_product,
 )
-from analysis.stance_model import StanceClassifier, StanceError, stance_words
+from analysis.models.stance import StanceClassifier, StanceError, stance_words
 
 TARGET = "state surveillance technology and its export"
 FAVOR_TEXTS = ["Cameras keep us safe and reduce crime, we can learn from this.",

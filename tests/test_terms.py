@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.terms import distinctive_terms, load_stopwords, tokenize
+from analysis.compare.terms import distinctive_terms, load_stopwords, tokenize
 from threads.errors import ThreadframeError
 
 

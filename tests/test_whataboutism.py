@@ -10,7 +10,7 @@ import pytest
 
 import analysis
 import threads
-from analysis import whataboutism as wa
+from analysis.tagging import whataboutism as wa
 
 
 def _rules(text, context=None):

@@ -17,7 +17,7 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..demo import run_demo
+    from analysis.reporting.demo import run_demo
     formats = formats_of(args)
     result = run_demo(args.out, progress=not args.no_progress, seed=args.seed, formats=formats,
                       dpi=args.dpi)

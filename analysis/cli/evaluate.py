@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
 
     from analysis.cli._tables import column, read_table
     from analysis.cli.predict import load
-    from analysis.evaluation import evaluate_model
+    from analysis.validation.evaluation import evaluate_model
     from threads.errors import InputError
 
     model = load(args.model)

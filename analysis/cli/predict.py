@@ -23,7 +23,7 @@ def load(name_or_path):
     from pathlib import Path
 
     import analysis
-    from analysis.model_io import PRETRAINED
+    from analysis.models.model_io import PRETRAINED
 
     if not Path(name_or_path).exists() and name_or_path in PRETRAINED:
         return analysis.load_pretrained(name_or_path)

@@ -21,8 +21,8 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.coding import read_coding_sheets
-    from analysis.reliability import reliability_report
+    from analysis.validation.coding import read_coding_sheets
+    from analysis.validation.reliability import reliability_report
 
     codes = read_coding_sheets(args.sheets, codebook=args.codebook)
     report = reliability_report(codes, args.level, n_boot=args.boot, random_state=args.seed)

@@ -41,8 +41,7 @@ def formats_of(args: argparse.Namespace) -> tuple[str, ...]:
 
 def run(args: argparse.Namespace) -> int:
     import threads
-
-    from ..reporting import report
+    from analysis.reporting.report import report
 
     corpus = threads.read_corpus(args.corpus)
     formats = formats_of(args)

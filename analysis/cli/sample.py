@@ -26,7 +26,7 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import threads
-    from analysis.coding import draw_sample, write_coding_sheet
+    from analysis.validation.coding import draw_sample, write_coding_sheet
 
     corpus = threads.read_corpus(args.corpus)
     roles = [r.strip() for r in args.roles.split(",") if r.strip()]

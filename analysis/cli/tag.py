@@ -31,8 +31,8 @@ def run(args: argparse.Namespace) -> int:
     import pyarrow.parquet as pq
 
     import threads
-    from analysis.codebook import load_codebook
-    from analysis.tagging import TaggingError, tag_batches
+    from analysis.tagging.codebook import load_codebook
+    from analysis.tagging.tagger import TaggingError, tag_batches
 
     corpus = threads.read_corpus(args.corpus)
     codebook = load_codebook(args.codebook)

@@ -160,7 +160,7 @@ gold.sum().rename("units coded present")
 # that carry the frame, how many the tagger finds).
 
 # %%
-from analysis.evaluation import score_predictions
+from analysis.validation.evaluation import score_predictions
 
 coded_units = corpus.units.set_index("unit_id").loc[gold.index].reset_index()
 dictionary = analysis.tag(coded_units).wide().reindex(gold.index)[CATEGORIES].astype(int)

@@ -15,7 +15,7 @@ The source post is a ``body`` unit (a Reddit post: a ``title`` unit keyed by
 the post id, plus a ``body`` unit for its selftext); each reply is a
 ``comment`` unit whose parent is the post it answers. ``platform_id`` is the
 tweet / Reddit id, the key of RumourEval's answer files
-(:func:`analysis.rumoureval.read_rumoureval_key`). A reply that
+(:func:`analysis.validation.rumoureval.read_rumoureval_key`). A reply that
 ``structure.json`` names but whose file is absent (deleted before the data
 was collected) is kept as an empty unit flagged ``text_lost`` with a
 ``missing_reply`` problem row, so its replies keep their place in the tree.

@@ -1,0 +1,318 @@
+"""Save and load fitted classifiers without pickle.
+
+A model file (``.tfm``, a zip archive) holds three members:
+
+``manifest.json``
+    format (``threadframe-model/1``), toolkit version, estimator class and
+    parameters, classes, feature layout, the training-data description and
+    scores, and the SHA-256 of the two other members;
+``vocabulary.json``
+    the word and character n-gram vocabularies (in column order);
+``arrays.npz``
+    IDF weights, coefficients and intercepts (float32) and the sigmoid
+    calibration parameters, read with ``allow_pickle=False``.
+
+The manifest also embeds the codebook the model was trained with (its YAML
+text), so a model file never makes threadframe open a path it names.
+
+Loading rebuilds the scikit-learn objects from these numbers and lists; no
+code from the file is ever run. A file of another format version, a changed
+member (checksum mismatch), an unknown estimator class or parameter, a
+malformed manifest, a member or array over its size cap (checked from the
+zip entries and the .npy headers before anything is read; see
+:mod:`analysis.models._model_check`) or arrays of the wrong shape is refused with a
+:class:`ModelFileError` saying why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from analysis.models._model_check import (
+    check_head_arrays,
+    check_manifest,
+    embed_codebook,
+    model_codebook,
+    read_arrays,
+    read_members,
+)
+from threads.errors import InputError
+
+FORMAT = "threadframe-model/1"
+MEMBERS = ("manifest.json", "vocabulary.json", "arrays.npz")
+PRETRAINED = {"policy-frames": "policy-frames.tfm", "whataboutism": "whataboutism.tfm"}
+
+
+class ModelFileError(InputError):
+    """A model file that cannot be loaded (wrong format, version, or tampered)."""
+
+
+def _classes():
+    from analysis.models.classifiers import FrameClassifier, WhataboutismClassifier
+
+    return {"FrameClassifier": FrameClassifier, "WhataboutismClassifier": WhataboutismClassifier}
+
+
+def _jsonable(value):
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _encode_classes(classes) -> dict:
+    values = [c.item() if isinstance(c, np.generic) else c for c in classes]
+    kind = "int" if all(isinstance(v, int) and not isinstance(v, bool) for v in values) else "str"
+    return {"kind": kind, "values": [int(v) if kind == "int" else str(v) for v in values]}
+
+
+def _decode_classes(spec) -> np.ndarray:
+    if spec["kind"] == "int":
+        return np.array([int(v) for v in spec["values"]])
+    return np.array([str(v) for v in spec["values"]], dtype=object)
+
+
+def save_model(model, path, *, training_data: str | dict = "", scores: dict | None = None) -> Path:
+    """Write a fitted ``FrameClassifier`` / ``WhataboutismClassifier`` to ``path``.
+
+    ``training_data`` describes what it was trained on (stamped in the file,
+    shown by :func:`model_info`); ``scores`` may hold evaluation figures.
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    from analysis import __version__
+
+    kinds = _classes()
+    cls_name = type(model).__name__
+    if cls_name not in kinds:
+        raise ModelFileError(path, f"cannot save a {cls_name}; only {', '.join(kinds)}")
+    check_is_fitted(model, "heads_")
+    params = {k: _jsonable(v) for k, v in model.get_params().items()}
+    codebook = embed_codebook(params.get("codebook"))
+    # The codebook travels inside the file; params keeps only its name.
+    params["codebook"] = codebook["name"] if codebook else None
+    arrays: dict[str, np.ndarray] = {}
+    vocab = {}
+    for key, vec in (("word", model.word_vectorizer_), ("char", model.char_vectorizer_)):
+        if vec is None:
+            continue
+        terms = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+        vocab[key] = terms
+        arrays[f"{key}_idf"] = np.asarray(vec.idf_, dtype=np.float32)
+    heads = []
+    for i, head in enumerate(model.heads_):
+        base, calibrators = _unwrap(head)
+        arrays[f"head{i}_coef"] = np.asarray(base.coef_, dtype=np.float32)
+        arrays[f"head{i}_intercept"] = np.asarray(base.intercept_, dtype=np.float64)
+        if calibrators is not None:
+            arrays[f"head{i}_a"] = np.array([c.a_ for c in calibrators], dtype=np.float64)
+            arrays[f"head{i}_b"] = np.array([c.b_ for c in calibrators], dtype=np.float64)
+        heads.append({"estimator": type(base).__name__, "classes": _encode_classes(base.classes_),
+                      "calibrated": calibrators is not None,
+                      "head_classes": _encode_classes(head.classes_)})
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]  # numpy stubs: **kwds are arrays
+    array_bytes = buf.getvalue()
+    vocab_bytes = json.dumps(vocab, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    manifest = {
+        "format": FORMAT,
+        "threadframe_version": __version__,
+        "estimator": cls_name,
+        "name": model.model_name,
+        "params": params,
+        "classes": _encode_classes(model.classes_),
+        "multilabel": bool(model.multilabel_),
+        "use_context": bool(model.use_context_),
+        "cue_categories": list(model.cue_categories_),
+        "rule_names": list(getattr(model, "rule_names_", [])),
+        "codebook_id": codebook["id"] if codebook else None,
+        "codebook": codebook,
+        "n_train": int(model.n_train_),
+        "thresholds": [float(t) for t in model.thresholds_],
+        "heads": heads,
+        "training_data": training_data,
+        "scores": scores or {},
+        "sha256": {"vocabulary.json": hashlib.sha256(vocab_bytes).hexdigest(),
+                   "arrays.npz": hashlib.sha256(array_bytes).hexdigest()},
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in (("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False)
+                            .encode("utf-8")), ("vocabulary.json", vocab_bytes),
+                           ("arrays.npz", array_bytes)):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # byte-identical files
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return path
+
+
+def _unwrap(head):
+    """(base estimator, sigmoid calibrators or None) of a fitted head."""
+    cal = getattr(head, "calibrated_classifiers_", None)
+    if cal is None:
+        return head, None
+    if len(cal) != 1:
+        raise ModelFileError(None, "only heads calibrated with ensemble=False can be saved")
+    return cal[0].estimator, list(cal[0].calibrators)
+
+
+# --------------------------------------------------------------------------
+# Loading
+
+
+def _read_members(path: Path) -> dict[str, bytes]:
+    if not path.is_file():
+        raise ModelFileError(path, "no such model file")
+    return read_members(path, MEMBERS)
+
+
+def model_info(path) -> dict:
+    """The manifest of a model file (version, training data, scores, ...), checked."""
+    path = Path(path)
+    members = _read_members(path)
+    return _check_manifest(path, members)
+
+
+def _check_manifest(path: Path, members: dict[str, bytes]) -> dict:
+    try:
+        manifest = json.loads(members["manifest.json"].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelFileError(path, f"manifest.json is not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise ModelFileError(path, "manifest.json is not a JSON object")
+    fmt = manifest.get("format")
+    if fmt != FORMAT:
+        raise ModelFileError(path, f"model format {fmt!r} is not supported by this threadframe "
+                                   f"(it reads {FORMAT!r}); retrain the model or use the "
+                                   f"threadframe version that wrote it "
+                                   f"({manifest.get('threadframe_version', 'unknown')})")
+    sums = manifest.get("sha256")
+    sums = sums if isinstance(sums, dict) else {}
+    for member in ("vocabulary.json", "arrays.npz"):
+        if hashlib.sha256(members[member]).hexdigest() != sums.get(member):
+            raise ModelFileError(path, f"{member} does not match its checksum: the file was "
+                                       "changed or damaged after it was saved; refusing it")
+    check_manifest(path, manifest)
+    if manifest["estimator"] not in _classes():
+        raise ModelFileError(path, f"unknown estimator {manifest['estimator']!r}")
+    return manifest
+
+
+def load_model(path):
+    """Load a model saved by :func:`save_model` (no unpickling: see module docs)."""
+    from sklearn.calibration import (
+        CalibratedClassifierCV,
+        _CalibratedClassifier,
+        _SigmoidCalibration,
+    )
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    path = Path(path)
+    members = _read_members(path)
+    manifest = _check_manifest(path, members)
+    cls = _classes()[manifest["estimator"]]
+    codebook = model_codebook(path, manifest)  # never opens a path the file names
+    params = {k: tuple(v) if k in ("word_ngrams", "char_ngrams") and v else v
+              for k, v in manifest["params"].items() if k != "codebook"}
+    try:
+        model = cls().set_params(codebook=codebook, **params)
+    except (ValueError, TypeError) as exc:
+        raise ModelFileError(path, f"parameters not understood by this threadframe ({exc})") from None
+    try:
+        vocab = json.loads(members["vocabulary.json"].decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ModelFileError(path, f"vocabulary unreadable ({exc})") from None
+    if not isinstance(vocab, dict) or not all(
+            k in ("word", "char") and isinstance(v, list) and all(isinstance(t, str) for t in v)
+            for k, v in vocab.items()):
+        raise ModelFileError(path, "vocabulary.json must map word/char to lists of terms")
+    arrays = read_arrays(path, members["arrays.npz"])
+    word, char = model._make_vectorizers()
+    vecs = {"word": word, "char": char}
+    n_features = 0
+    for key, vec in vecs.items():
+        if key not in vocab or vec is None:
+            vecs[key] = None
+            continue
+        terms = vocab[key]
+        idf = arrays.get(f"{key}_idf")
+        if idf is None or idf.shape != (len(terms),):
+            raise ModelFileError(path, f"{key} vocabulary and IDF weights do not match")
+        vec.vocabulary_ = {t: i for i, t in enumerate(terms)}
+        vec.idf_ = idf.astype(np.float64)
+        n_features += len(terms)
+    model.word_vectorizer_, model.char_vectorizer_ = vecs["word"], vecs["char"]
+    model.classes_ = _decode_classes(manifest["classes"])
+    model.multilabel_ = bool(manifest["multilabel"])
+    model.use_context_ = bool(manifest["use_context"])
+    model.cue_categories_ = list(manifest["cue_categories"])
+    if manifest["rule_names"]:
+        model.rule_names_ = list(manifest["rule_names"])
+    model.n_train_ = int(manifest["n_train"])
+    model.thresholds_ = np.array([float(t) for t in manifest["thresholds"]], dtype=float)
+    model.n_features_in_ = 1
+    heads = []
+    base_cls = {"LinearSVC": LinearSVC, "LogisticRegression": LogisticRegression}
+    heads_width = None
+    for i, spec in enumerate(manifest["heads"]):
+        if spec["estimator"] not in base_cls:
+            raise ModelFileError(path, f"unknown base estimator {spec['estimator']!r}")
+        base = base_cls[spec["estimator"]]()
+        coef = arrays.get(f"head{i}_coef")
+        intercept = arrays.get(f"head{i}_intercept")
+        check_head_arrays(path, i, spec, coef, intercept, heads_width)
+        heads_width = coef.shape[1]
+        base.coef_ = coef.astype(np.float64)
+        base.intercept_ = intercept.astype(np.float64)
+        base.classes_ = _decode_classes(spec["classes"])
+        base.n_features_in_ = coef.shape[1]
+        if not spec["calibrated"]:
+            heads.append(base)
+            continue
+        a, b = arrays.get(f"head{i}_a"), arrays.get(f"head{i}_b")
+        n_cal = 1 if len(spec["head_classes"]["values"]) == 2 else len(spec["head_classes"]["values"])
+        if a is None or b is None or a.shape != b.shape or a.shape != (n_cal,):
+            raise ModelFileError(path, f"calibration of head {i} is missing or malformed")
+        calibrators = []
+        for ai, bi in zip(a, b, strict=True):
+            c = _SigmoidCalibration()
+            c.a_, c.b_ = float(ai), float(bi)
+            calibrators.append(c)
+        head_classes = _decode_classes(spec["head_classes"])
+        head = CalibratedClassifierCV(base, method="sigmoid", ensemble=False)
+        head.calibrated_classifiers_ = [_CalibratedClassifier(base, calibrators,
+                                                              classes=head_classes,
+                                                              method="sigmoid")]
+        head.classes_ = head_classes
+        head.n_features_in_ = base.n_features_in_
+        heads.append(head)
+    if len(model.thresholds_) != len(heads):
+        raise ModelFileError(path, "thresholds and heads do not match")
+    model.heads_ = heads
+    model.training_data_ = manifest.get("training_data", "")
+    model.scores_ = manifest.get("scores", {})
+    model.threadframe_version_ = manifest.get("threadframe_version")
+    return model
+
+
+def pretrained_path(name: str) -> Path:
+    if name not in PRETRAINED:
+        raise ModelFileError(None, f"no pretrained model {name!r}; there are {', '.join(PRETRAINED)}")
+    ref = resources.files("analysis") / "models" / "pretrained" / PRETRAINED[name]
+    return Path(str(ref))
+
+
+def load_pretrained(name: str):
+    """A pretrained model shipped with threadframe: ``policy-frames`` (FrAC) or
+    ``whataboutism``. Its card is ``analysis/models/pretrained/<name>.md``."""
+    return load_model(pretrained_path(name))
