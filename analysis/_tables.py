@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from threads.errors import CorpusError, ThreadframeError, ThreadframeWarning
+from analysis.exceptions import UntaggedUnitsWarning
+from threads.errors import CorpusError, ThreadframeError
 from threads.schema import CONTENT_ROLES
 
 NONE_CATEGORY = "none"
@@ -195,7 +196,7 @@ def tagged_units(tags, units, by, *, roles=CONTENT_ROLES, categories=None,
     if untagged.any():
         warnings.warn(
             f"{int(untagged.sum())} unit(s) have no tags and are left out of the comparison "
-            f"(first: {u.loc[untagged, 'unit_id'].iloc[0]!r})", ThreadframeWarning, stacklevel=3)
+            f"(first: {u.loc[untagged, 'unit_id'].iloc[0]!r})", UntaggedUnitsWarning, stacklevel=3)
     t = t[t["category"].isin(cats)]
     keep = list(dict.fromkeys(["unit_id", "doc_id", *by, "_cluster"]))
     joined = t.merge(u[keep], on="unit_id", how="inner")

@@ -21,9 +21,10 @@ from importlib import resources
 
 import pandas as pd
 
-from threads.errors import ThreadframeError, ThreadframeWarning
+from analysis.exceptions import LanguageMismatchWarning
+from threads.errors import ThreadframeError
 
-__all__ = ["LanguageMismatchWarning", "check_codebook_language", "detect_language",
+__all__ = ["check_codebook_language", "detect_language",
            "document_languages", "stopwords", "STOPWORD_LANGUAGES"]
 
 #: Languages with a shipped stop-word list.
@@ -33,10 +34,6 @@ STOPWORD_LANGUAGES = ("de", "en", "fr")
 MIN_CHARS = 40
 #: A guess below this normalised probability is reported as unknown.
 MIN_PROB = 0.9
-
-
-class LanguageMismatchWarning(ThreadframeWarning):
-    """The codebook's language differs from the language of some documents."""
 
 
 @lru_cache(maxsize=1)

@@ -79,7 +79,7 @@ def test_parse_needs_paths_or_sample(tmp_path, capsys):
 
 
 def test_parse_with_an_extra_profile(tmp_path, capsys):
-    from threads.formats.profile import unregister_profile
+    from threads.formats.text import unregister_profile
 
     try:
         assert main(["parse", str(FIXTURES / "examplenews.txt"), "--profile", str(FIXTURES / "examplenews.yaml"),

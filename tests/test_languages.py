@@ -10,8 +10,8 @@ import pytest
 import threads
 from analysis import tag
 from analysis.compare.terms import tokenize
+from analysis.exceptions import LanguageMismatchWarning
 from analysis.languages import (
-    LanguageMismatchWarning,
     check_codebook_language,
     detect_language,
     document_languages,

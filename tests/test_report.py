@@ -15,7 +15,7 @@ import pytest
 import threads
 from analysis import report
 from analysis.cli import main
-from analysis.languages import LanguageMismatchWarning
+from analysis.exceptions import LanguageMismatchWarning
 
 SECURITY = "The police say the cameras keep the city safe from crime and terrorism."
 RIGHTS = "Activists say mass surveillance violates the privacy and civil liberties of citizens."

@@ -8,7 +8,7 @@ import pytest
 import analysis
 import threads
 from analysis.cli import main as cli_main
-from analysis.tagging.tagger import TaggingError
+from analysis.tagging.inputs import TaggingError
 
 
 @pytest.fixture(scope="module")

@@ -277,7 +277,7 @@ def test_adding_a_site_is_adding_a_profile(tmp_path):
 
 
 def test_registered_profile_is_detected_and_forced_by_format(tmp_path):
-    from threads.formats.profile import register_profile, unregister_profile
+    from threads.formats.text import register_profile, unregister_profile
 
     path = tmp_path / "story.txt"
     path.write_text((FIXTURES / "examplenews.txt").read_text(encoding="utf-8"), encoding="utf-8")

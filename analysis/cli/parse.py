@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if args.sample == bool(args.paths):
         raise threads.InputError(None, "give PATH... or --sample (not both, not neither)")
     if args.profile:
-        from threads.formats.profile import register_profile
+        from threads.formats.text import register_profile
 
         for path in args.profile:
             register_profile(path)

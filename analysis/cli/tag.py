@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
 
     import threads
     from analysis.tagging.codebook import load_codebook
-    from analysis.tagging.tagger import TaggingError, tag_batches
+    from analysis.tagging.inputs import TaggingError
+    from analysis.tagging.tagger import tag_batches
 
     corpus = threads.read_corpus(args.corpus)
     codebook = load_codebook(args.codebook)

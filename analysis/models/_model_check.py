@@ -23,6 +23,7 @@ from analysis.tagging.codebook import (
     load_codebook,
     parse_codebook,
 )
+from threads.errors import InputError
 
 MAX_CODEBOOK_CHARS = 2 * 1024 * 1024
 #: Caps on the uncompressed size of each member, checked before it is read.
@@ -34,9 +35,11 @@ MAX_ARRAY_MEMBERS = 4 * 1024
 _ARRAY_NAME = re.compile(r"^(word_idf|char_idf|head\d{1,4}_(coef|intercept|a|b))\.npy$")
 
 
-def _error(path, message: str):
-    from analysis.models.model_io import ModelFileError
+class ModelFileError(InputError):
+    """A model file that cannot be loaded (wrong format, version, or tampered)."""
 
+
+def _error(path, message: str):
     return ModelFileError(path, message)
 
 

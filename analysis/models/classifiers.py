@@ -115,7 +115,7 @@ def cue_matrix(texts: list[str], codebook, pattern_weight: float = 0.0):
     the tagger scores them.
     """
     from analysis.tagging.codebook import load_codebook
-    from analysis.tagging.tagger import CueFeatures, cue_counts
+    from analysis.tagging.features import CueFeatures, cue_counts
 
     book = load_codebook(codebook)
     scores = cue_counts(texts, book, weighted=True).toarray()
@@ -416,7 +416,7 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
             rules, _ = rule_matrix(texts, context)
             out[:, 0] = rules[:, :-1].sum(axis=1).astype(np.int64)  # last column is the score
         elif self.codebook is not None and set(cats) & set(self.cue_categories_):
-            from analysis.tagging.tagger import cue_counts
+            from analysis.tagging.features import cue_counts
 
             counts = cue_counts(texts, self.codebook).toarray()
             for j, c in enumerate(cats):

@@ -29,7 +29,8 @@ from analysis.models._llm_prompt import (
     template_hash,
 )
 from analysis.tagging.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
-from analysis.tagging.tagger import STANCE_COLUMNS, TAG_COLUMNS, TagResult, _as_units
+from analysis.tagging.inputs import as_units
+from analysis.tagging.tagger import STANCE_COLUMNS, TAG_COLUMNS, TagResult
 from threads.schema import CONTENT_ROLES
 
 __all__ = ["LLMCoder", "LLMCoderError"]
@@ -133,7 +134,7 @@ class LLMCoder:
     # ------------------------------------------------------------------ tagging
     def tag(self, data, *, roles=CONTENT_ROLES) -> TagResult:
         """Code every unit; failed units appear in ``failures``, never as silent blanks."""
-        units = _as_units(data, roles)
+        units = as_units(data, roles)
         if roles is not None and "role" in units.columns:
             units = units[units["role"].isin(list(roles))].reset_index(drop=True)
         cb, source = self.codebook, f"llm:{self.model}"

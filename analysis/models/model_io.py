@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.models._model_check import (
+    ModelFileError,
     check_head_arrays,
     check_manifest,
     embed_codebook,
@@ -43,15 +44,10 @@ from analysis.models._model_check import (
     read_arrays,
     read_members,
 )
-from threads.errors import InputError
 
 FORMAT = "threadframe-model/1"
 MEMBERS = ("manifest.json", "vocabulary.json", "arrays.npz")
 PRETRAINED = {"policy-frames": "policy-frames.tfm", "whataboutism": "whataboutism.tfm"}
-
-
-class ModelFileError(InputError):
-    """A model file that cannot be loaded (wrong format, version, or tampered)."""
 
 
 def _classes():

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from analysis.tagging.layers import rule_layer_names
 from threads.errors import ThreadframeError
 
 #: Codebooks shipped with threadframe (``analysis/codebooks/<name>.yaml``).
@@ -265,7 +266,6 @@ _CATEGORY_KEYS = {"label", "definition", "include", "exclude", "examples", "cues
 _CUE_KEYS = {"cue", "weight", "case_sensitive", "not_near", "window"}
 _STANCE_KEYS = {"target", "critical", "supportive", "threshold"}
 _DEFAULT_KEYS = {"threshold", "window", "weight"}
-_RULES = ("whataboutism",)
 
 
 _SAFE_TAGS = frozenset(t for t in yaml.constructor.SafeConstructor.yaml_constructors if t)
@@ -503,8 +503,8 @@ class _Builder:
         not_near = self.texts(spec.get("not_near"), f"{what}: not_near")
         cues = self.cue_list(spec.get("cues"), f"{what}: cues", cat_defaults, not_near)
         rules = self.text(spec.get("rules"), f"{what}: rules") or None
-        if rules is not None and rules not in _RULES:
-            self.err(spec["rules"], _unknown("rule layer", rules, _RULES, what))
+        if rules is not None and rules not in (known := rule_layer_names()):
+            self.err(spec["rules"], _unknown("rule layer", rules, known, what))
         code = None
         if "code" in spec:
             code = self.scalar(spec["code"])

@@ -1,4 +1,7 @@
-"""Jupyter views of tags: highlighted units and explanations (plain text too)."""
+"""Jupyter views of tags: highlighted units and explanations (plain text too).
+
+Rendering only: the tagger builds these objects (:meth:`analysis.TagResult.show`,
+:func:`analysis.explain`); nothing here scores a text."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.tagging.codebook import Codebook, load_codebook
+from analysis.tagging.codebook import Codebook
 
 # Okabe-Ito, colour-blind safe; light tints for highlight backgrounds.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -27,18 +30,6 @@ class Highlighted:
     evidence: pd.DataFrame
     codebook: Codebook
     present: tuple[str, ...] = ()
-
-    @classmethod
-    def from_result(cls, result, unit_id: str) -> Highlighted:
-        from analysis.tagging.tagger import TaggingError
-
-        row = result.units[result.units["unit_id"] == unit_id]
-        if row.empty:
-            raise TaggingError(f"show: unit {unit_id!r} is not in this result")
-        ev = result.evidence[result.evidence["unit_id"] == unit_id]
-        t = result.tags[(result.tags["unit_id"] == unit_id) & result.tags["present"]]
-        return cls(unit_id, row["text"].iloc[0], ev.reset_index(drop=True), result.codebook,
-                   tuple(dict.fromkeys(t["category"])))
 
     def __str__(self) -> str:
         lines = [f"{self.unit_id}: {self.text}", "tags: " + (", ".join(self.present) or "(none)")]
@@ -136,57 +127,3 @@ class Explanation:
             if len(table):
                 parts.append(f"<p>{title}</p>" + table.to_html(index=False))
         return "".join(parts)
-
-
-def explain(text_or_unit, category: str, codebook="surveillance", context=None) -> Explanation:
-    """Say why a text (or a one-row units table) gets or does not get ``category``:
-    the cues that matched, matches a not_near phrase cancelled, rules that fired,
-    and the score against the category's threshold.
-
-    ``context`` (actor names or a text such as the article title) is what the
-    text responds to, used by the whataboutism rules.
-    """
-    from analysis.tagging import whataboutism as wa
-    from analysis.tagging.tagger import TaggingError, _compiled
-
-    cb = load_codebook(codebook)
-    if category not in cb.categories:
-        raise TaggingError(f"explain: {cb.name} has no category {category!r}; "
-                           f"categories: {', '.join(cb.categories)}")
-    if isinstance(text_or_unit, pd.DataFrame):
-        if len(text_or_unit) != 1 or "text" not in text_or_unit.columns:
-            raise TaggingError("explain: give one text or a one-row table with a 'text' column")
-        text = str(text_or_unit["text"].iloc[0])
-    elif isinstance(text_or_unit, pd.Series) and "text" in text_or_unit.index:
-        text = str(text_or_unit["text"])
-    elif isinstance(text_or_unit, str):
-        text = text_or_unit
-    else:
-        raise TaggingError(f"explain: expected a text or a unit row, got {type(text_or_unit).__name__}")
-    spec = cb[category]
-    gi = cb.categories.index(category)
-    matcher = _compiled(cb)
-    _, hits, excl = matcher.match_batch([text], keep_excluded=True)
-    rows = [(matcher.entries[eid].cue.pattern, s, e, text[s:e], matcher.entries[eid].cue.weight)
-            for _, eid, s, e in hits if matcher.entries[eid].group == gi]
-    matches = pd.DataFrame(rows, columns=["cue", "start", "end", "matched", "weight"])
-    ex_rows = [(matcher.entries[eid].cue.pattern, s, e, text[s:e], phrase)
-               for _, eid, s, e, phrase in excl if matcher.entries[eid].group == gi]
-    excluded = pd.DataFrame(ex_rows, columns=["cue", "start", "end", "matched", "not_near"])
-    score = float(matches["weight"].sum())
-    rules = pd.DataFrame(columns=["rule", "start", "end", "matched", "weight"])
-    ctx = None
-    if spec.rules == "whataboutism":
-        if isinstance(context, str):
-            ctx = wa.focal_actors([context])
-        elif context is not None:
-            ctx = tuple(context)
-        gh = [(matcher.groups[matcher.entries[eid].group], s, e, text[s:e])
-              for _, eid, s, e in hits if matcher.groups[matcher.entries[eid].group].startswith("wa:")]
-        rh = wa.combine(gh, ctx)
-        rules = pd.DataFrame([(h.rule, h.start, h.end, h.matched, h.weight) for h in rh],
-                             columns=["rule", "start", "end", "matched", "weight"])
-        score += wa.score(rh)
-    present = score >= spec.threshold and score > 0
-    return Explanation(category, bool(present), score, spec.threshold, matches, excluded, rules,
-                       text, cb, ctx)

@@ -161,7 +161,7 @@ RULE_CUES: dict[str, list[str]] = {
         "where was the", "where were the", "when it was", "when it's",
     ],
 }
-_RULE_WEIGHTS = {
+RULE_WEIGHTS = {
     "comparison": 1.0,
     "selective_outrage": 1.0,
     "selective_attention": 0.75,
@@ -171,7 +171,7 @@ _RULE_WEIGHTS = {
     "other_wrong": 0.25,
 }
 #: Rule names, in feature-column order.
-RULES = tuple(_RULE_WEIGHTS)
+RULES = tuple(RULE_WEIGHTS)
 THRESHOLD = 1.0
 #: How close (in characters) an actor and a wrongdoing word must be to count together.
 NEAR_CHARS = 60
@@ -230,8 +230,8 @@ def combine(group_hits: Iterable[tuple[str, int, int, str]],
     actors, wrongs = [], []
     for group, s, e, matched in group_hits:
         name = group[3:]
-        if name in _RULE_WEIGHTS:
-            hits.append(RuleHit(name, s, e, matched, _RULE_WEIGHTS[name]))
+        if name in RULE_WEIGHTS:
+            hits.append(RuleHit(name, s, e, matched, RULE_WEIGHTS[name]))
         elif name == "wrong":
             wrongs.append((s, e))
         elif name.startswith("actor:"):
@@ -241,16 +241,16 @@ def combine(group_hits: Iterable[tuple[str, int, int, str]],
     for h in [h for h in hits if h.rule == "what_about"]:
         if any(0 <= s - h.end < NEAR_CHARS for s, _ in wrongs) or any(
                 0 <= a[1] - h.end < NEAR_CHARS for a in actors):
-            hits.append(RuleHit("comparison", h.start, h.end, h.matched, _RULE_WEIGHTS["comparison"]))
+            hits.append(RuleHit("comparison", h.start, h.end, h.matched, RULE_WEIGHTS["comparison"]))
     if actors and wrongs:
         focal = set(context_actors or ())
         for actor, s, e, matched in actors:
             if not any(ws - e < NEAR_CHARS and s - we < NEAR_CHARS for ws, we in wrongs):
                 continue
             if focal and actor not in focal:
-                hits.append(RuleHit("actor_switch", s, e, matched, _RULE_WEIGHTS["actor_switch"]))
+                hits.append(RuleHit("actor_switch", s, e, matched, RULE_WEIGHTS["actor_switch"]))
             elif not focal:
-                hits.append(RuleHit("other_wrong", s, e, matched, _RULE_WEIGHTS["other_wrong"]))
+                hits.append(RuleHit("other_wrong", s, e, matched, RULE_WEIGHTS["other_wrong"]))
     hits.sort(key=lambda h: (h.start, h.rule))
     return hits
 
@@ -366,7 +366,7 @@ def _group_kinds(matcher: Matcher) -> np.ndarray:
         if not name.startswith("wa:"):
             continue
         rest = name[3:]
-        if rest in _RULE_WEIGHTS:
+        if rest in RULE_WEIGHTS:
             kinds[gi] = RULES.index(rest)
         elif rest == "wrong":
             kinds[gi] = -2
@@ -422,7 +422,7 @@ def rule_arrays(matcher: Matcher, m, n: int, masks: np.ndarray):
                     rows = np.flatnonzero(ac)[sel]
                     fired[ti[rows], r] = True
                     ev.append((ti[rows], np.full(len(rows), r), cs[rows], ce[rows]))
-    weights = np.array([_RULE_WEIGHTS[r] for r in RULES])
+    weights = np.array([RULE_WEIGHTS[r] for r in RULES])
     score = fired.astype(float) @ weights
     if ev:
         e_ti, e_r, e_s, e_e = (np.concatenate(x) for x in zip(*ev, strict=True))

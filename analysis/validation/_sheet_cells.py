@@ -107,19 +107,3 @@ def write_workbook(openpyxl, path: Path, tables) -> None:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = "B2"
     wb.save(path)
-
-
-def refuse_formulas(path: Path, sheet: pd.DataFrame, code_cols: list[str], formulas: dict) -> None:
-    """A formula where a code belongs is an error, not a blank or computed code."""
-    from analysis.validation.coding import SHEET_UNITS, CodingSheetError
-
-    where = f"sheet {SHEET_UNITS!r}, " if path.suffix.lower() != ".csv" else ""
-    for (row, col), formula in sorted(formulas.items()):
-        if col in code_cols:
-            raise CodingSheetError(path, f"{where}row {row}, column {col!r}: a formula "
-                                         f"({formula[:60]!r}) where a code belongs; type the code")
-    for col in code_cols:
-        for i, raw in enumerate(sheet[col].tolist()):
-            if isinstance(raw, str) and raw.strip().startswith("="):
-                raise CodingSheetError(path, f"{where}row {i + 2}, column {col!r}: a formula "
-                                             f"({raw.strip()[:60]!r}) where a code belongs; type the code")

@@ -21,7 +21,6 @@ import pandas as pd
 from analysis.validation._sheet_cells import (
     escape_frame,
     formula_cells,
-    refuse_formulas,
     unescape_frame,
     write_workbook,
 )
@@ -415,3 +414,17 @@ def _coder_name(path: Path, sheet: pd.DataFrame) -> str:
         if names:
             return names.pop()
     return path.stem
+
+
+def refuse_formulas(path: Path, sheet: pd.DataFrame, code_cols: list[str], formulas: dict) -> None:
+    """A formula where a code belongs is an error, not a blank or computed code."""
+    where = f"sheet {SHEET_UNITS!r}, " if path.suffix.lower() != ".csv" else ""
+    for (row, col), formula in sorted(formulas.items()):
+        if col in code_cols:
+            raise CodingSheetError(path, f"{where}row {row}, column {col!r}: a formula "
+                                         f"({formula[:60]!r}) where a code belongs; type the code")
+    for col in code_cols:
+        for i, raw in enumerate(sheet[col].tolist()):
+            if isinstance(raw, str) and raw.strip().startswith("="):
+                raise CodingSheetError(path, f"{where}row {i + 2}, column {col!r}: a formula "
+                                             f"({raw.strip()[:60]!r}) where a code belongs; type the code")

@@ -393,12 +393,9 @@ def builtin_profiles() -> tuple[Profile, ...]:
     return _BUILTIN
 
 
-def register_profile(profile: str | os.PathLike | Mapping | Profile) -> Profile:
-    """Add a profile (a YAML path, a mapping, or a Profile) for this session.
-
-    Registered profiles are tried before the built-in ones, and a profile with
-    the name of an earlier one replaces it.
-    """
+def add_user_profile(profile: str | os.PathLike | Mapping | Profile) -> Profile:
+    """Load ``profile`` and put it first among the session's profiles (a name replaces
+    an earlier one). :func:`threads.formats.text.register_profile` also makes it a format."""
     if isinstance(profile, Profile):
         prof = profile
     elif isinstance(profile, Mapping):
@@ -407,21 +404,13 @@ def register_profile(profile: str | os.PathLike | Mapping | Profile) -> Profile:
         prof = load_profile(profile, {p.name: p for p in all_profiles()})
     _USER[:] = [p for p in _USER if p.name != prof.name]
     _USER.insert(0, prof)
-    from . import text  # the text format registers one format per profile
-
-    text.register_profile_format(prof)
     return prof
 
 
-def unregister_profile(name: str) -> None:
-    """Forget a profile added with :func:`register_profile` (and its ``text:<name>`` format)."""
-    from . import _REGISTRY, text
-
+def remove_user_profile(name: str) -> Profile | None:
+    """Forget a session profile; returns the built-in profile it had shadowed, if any."""
     _USER[:] = [p for p in _USER if p.name != name]
-    _REGISTRY.pop(f"text:{name}", None)
-    builtin = next((p for p in builtin_profiles() if p.name == name), None)
-    if builtin is not None:  # a registered profile had shadowed a built-in one
-        text.register_profile_format(builtin)
+    return next((p for p in builtin_profiles() if p.name == name), None)
 
 
 def all_profiles() -> list[Profile]:

@@ -28,7 +28,15 @@ from ..corpus import Corpus
 from ..errors import UnplacedTextWarning
 from ..times import RULE
 from . import Format, register
-from .profile import CommentRules, Profile, all_profiles, choose_profile, get_profile
+from .profile import (
+    CommentRules,
+    Profile,
+    add_user_profile,
+    all_profiles,
+    choose_profile,
+    get_profile,
+    remove_user_profile,
+)
 
 _MARKUP = re.compile(r"\A\s*(?:<(?:!doctype|\?xml|html|head|body|rss|feed|[a-zA-Z][\w:-]*[\s>/])"
                      r"|[\[{]\s*[\"{\[\]}]|[\[{]\s*$)", re.IGNORECASE)
@@ -510,3 +518,25 @@ register(Format(
 for _prof in all_profiles():
     if _prof.name != "common":
         register_profile_format(_prof)
+
+
+def register_profile(profile) -> Profile:
+    """Add a profile (a YAML path, a mapping, or a Profile) for this session, and its
+    ``text:<name>`` format.
+
+    Registered profiles are tried before the built-in ones, and a profile with
+    the name of an earlier one replaces it.
+    """
+    prof = add_user_profile(profile)
+    register_profile_format(prof)
+    return prof
+
+
+def unregister_profile(name: str) -> None:
+    """Forget a profile added with :func:`register_profile` (and its ``text:<name>`` format)."""
+    from . import _REGISTRY
+
+    _REGISTRY.pop(f"text:{name}", None)
+    builtin = remove_user_profile(name)
+    if builtin is not None:  # a registered profile had shadowed a built-in one
+        register_profile_format(builtin)
