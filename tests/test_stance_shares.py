@@ -137,3 +137,11 @@ def test_bad_input_is_named():
         analysis.unit_stance(42)
     with pytest.raises(ThreadframeError, match="give the units"):
         analysis.unit_stance(analysis.StanceClassifier())
+
+
+def test_a_stance_no_unit_took_is_a_share_of_zero():
+    units, stance = _corpus(np.random.default_rng(5), outlets=("A",))
+    stance["stance"] = stance["stance"].replace({"supportive": "neutral"})
+    out = analysis.stance_shares(stance, units, by=[], side="comments", n_boot=100)
+    shares = out.set_index("category")["share"]
+    assert shares["supportive"] == 0.0 and shares["net"] == pytest.approx(-shares["critical"])

@@ -158,12 +158,19 @@ def stance_shares(stance, units, by="outlet", *, side: str = "article", net="aut
         raise ThreadframeError(f"side={side!r}: use {', '.join(map(repr, SIDES))}")
     table = unit_stance(stance)
     roles = SIDES[side]
-    prev = prevalence(table, units, by=by, roles=roles, cluster=cluster, n_boot=n_boot, level=level,
-                      min_clusters=min_clusters, seed=seed)
     labels = sorted(table["stance"].dropna().unique())
-    pair = _net_pair(labels, net)
+    # a label of the scheme that no unit took is a share of 0, not a missing row
+    scheme = next((sc for sc in SCHEMES if labels and set(labels) <= sc), set())
+    every = [*labels, *sorted(scheme - set(labels))]
+    s = table.astype({"stance": "str"})
+    tags = pd.concat([pd.DataFrame({"unit_id": s["unit_id"], "category": label,
+                                    "present": s["stance"].eq(label).fillna(False).to_numpy(bool)})
+                      for label in every], ignore_index=True)
+    prev = prevalence(tags, units, by=by, roles=roles, cluster=cluster, n_boot=n_boot, level=level,
+                      min_clusters=min_clusters, seed=seed)
+    pair = _net_pair(every, net)
     if pair is not None and len(prev):
-        prev = pd.concat([prev, _net_rows(table, units, by, roles, cluster, pair, n_boot, level,
+        prev = pd.concat([prev, _net_rows(tags, units, by, roles, cluster, pair, n_boot, level,
                                           min_clusters, seed)], ignore_index=True)
         sort_by = [b for b in ([by] if isinstance(by, str) else list(by))]
         if sort_by:
@@ -173,8 +180,8 @@ def stance_shares(stance, units, by="outlet", *, side: str = "article", net="aut
     return prev
 
 
-def _net_rows(table, units, by, roles, cluster, pair, n_boot, level, min_clusters, seed) -> pd.DataFrame:
-    joined, by, _, excluded = tagged_units(table, units, by, roles=roles, cluster=cluster)
+def _net_rows(tags, units, by, roles, cluster, pair, n_boot, level, min_clusters, seed) -> pd.DataFrame:
+    joined, by, _, excluded = tagged_units(tags, units, by, roles=roles, cluster=cluster)
     n_excluded = _excluded_by_group(excluded, by)
     flags = joined.pivot_table(index="unit_id", columns="category", values="present", aggfunc="max",
                                fill_value=False).reindex(columns=list(pair), fill_value=False).astype(float)
