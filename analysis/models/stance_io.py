@@ -22,6 +22,7 @@ import json
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -111,7 +112,7 @@ def _rebuild_head(path, spec, j: int, arrays: dict, width: int):
 
 
 # ------------------------------------------------------------------ layout
-def _tfidf_blocks(model) -> list[tuple[str, object]]:
+def _tfidf_blocks(model) -> list[tuple[str, Any]]:
     """(block name, fitted TfidfVectorizer) in feature order."""
     if type(model).__name__ == "StanceClassifier":
         return [(name, part.vectorizer_) for name, part in model.features_.transformer_list
@@ -205,7 +206,7 @@ def _read_arrays(path, data: bytes) -> dict[str, np.ndarray]:
 
 
 def check_stance_manifest(path, m: dict) -> None:
-    kind = m.get("estimator")
+    kind = str(m.get("estimator"))
     if m.get("layout") != LAYOUT.get(kind):
         raise _error(path, f"{kind} feature layout {m.get('layout')!r} is not the one this threadframe "
                            f"builds ({LAYOUT.get(kind)}); retrain and save the model again")
