@@ -101,6 +101,9 @@ _LAZY: dict[str, str] = {
     "run_demo": "reporting.demo:run_demo",
     "report": "reporting.report:report",
     "ReportResult": "reporting.report:ReportResult",
+    # --- document / outlet stance, stance model files (issue 14: what is left) ---
+    "stance_shares": "compare.stance_shares:stance_shares",
+    "unit_stance": "compare.stance_shares:unit_stance",
 }
 
 

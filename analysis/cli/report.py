@@ -22,6 +22,10 @@ def add_parser(sub) -> None:
                         "several times); skipped when not given")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--title", default=None, help="the report's heading")
+    p.add_argument("--stance-model", default=None, metavar="FILE.tfm",
+                   help="a saved StanceClassifier or ReplyStanceClassifier (analysis.save_model) whose "
+                        "predictions give the stance; the report names it and quotes its model card's "
+                        "scores (default: the codebook's dictionary stance)")
     add_output_options(p)
     p.set_defaults(func=run)
 
@@ -47,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
     formats = formats_of(args)
     result = report(corpus, args.out, codebook=args.codebook, by=args.by, story=args.story,
                     title=args.title, progress=not args.no_progress, seed=args.seed, formats=formats,
-                    dpi=args.dpi, command=f"threadframe report {args.corpus}")
+                    dpi=args.dpi, command=f"threadframe report {args.corpus}",
+                    stance_model=args.stance_model)
     print_summary(result)
     return 0
 

@@ -48,6 +48,8 @@ from analysis.models._model_check import (
 FORMAT = "threadframe-model/1"
 MEMBERS = ("manifest.json", "vocabulary.json", "arrays.npz")
 PRETRAINED = {"policy-frames": "policy-frames.tfm", "whataboutism": "whataboutism.tfm"}
+#: Saved and loaded by analysis.models.stance_io (same file format, another layout).
+STANCE_ESTIMATORS = ("StanceClassifier", "ReplyStanceClassifier")
 
 
 def _classes():
@@ -76,12 +78,19 @@ def _decode_classes(spec) -> np.ndarray:
     return np.array([str(v) for v in spec["values"]], dtype=object)
 
 
-def save_model(model, path, *, training_data: str | dict = "", scores: dict | None = None) -> Path:
+def save_model(model, path, *, training_data: str | dict = "", scores: dict | None = None,
+               card: dict | None = None) -> Path:
     """Write a fitted ``FrameClassifier`` / ``WhataboutismClassifier`` to ``path``.
 
     ``training_data`` describes what it was trained on (stamped in the file,
     shown by :func:`model_info`); ``scores`` may hold evaluation figures.
+    Stance models (``StanceClassifier``, ``ReplyStanceClassifier``) go to
+    :mod:`analysis.models.stance_io`, with ``card`` as their model card.
     """
+    if type(model).__name__ in STANCE_ESTIMATORS:
+        from analysis.models.stance_io import save_stance_model
+
+        return save_stance_model(model, path, training_data=training_data, scores=scores, card=card)
     from sklearn.utils.validation import check_is_fitted
 
     from analysis import __version__
@@ -197,6 +206,11 @@ def _check_manifest(path: Path, members: dict[str, bytes]) -> dict:
         if hashlib.sha256(members[member]).hexdigest() != sums.get(member):
             raise ModelFileError(path, f"{member} does not match its checksum: the file was "
                                        "changed or damaged after it was saved; refusing it")
+    if manifest.get("estimator") in STANCE_ESTIMATORS:
+        from analysis.models.stance_io import check_stance_manifest
+
+        check_stance_manifest(path, manifest)
+        return manifest
     check_manifest(path, manifest)
     if manifest["estimator"] not in _classes():
         raise ModelFileError(path, f"unknown estimator {manifest['estimator']!r}")
@@ -216,6 +230,10 @@ def load_model(path):
     path = Path(path)
     members = _read_members(path)
     manifest = _check_manifest(path, members)
+    if manifest["estimator"] in STANCE_ESTIMATORS:
+        from analysis.models.stance_io import load_stance_model
+
+        return load_stance_model(path, members, manifest)
     cls = _classes()[manifest["estimator"]]
     codebook = model_codebook(path, manifest)  # never opens a path the file names
     params = {k: tuple(v) if k in ("word_ngrams", "char_ngrams") and v else v

@@ -228,6 +228,24 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """The codebook's words: supportive / critical / neutral."""
         return stance_words(self.predict(X))
 
+    def tag(self, units) -> pd.DataFrame:
+        """One row per unit and class (``unit_id, category, present, score``), as
+        the frame models give: what the validation tools read from a coder."""
+        proba = self.predict_proba(units)
+        table = units
+        if hasattr(units, "units") and isinstance(units.units, pd.DataFrame):  # a Corpus: its content units
+            import threads
+
+            table = units.units[units.units["role"].isin(threads.CONTENT_ROLES)]
+        n, k = proba.shape
+        ids = (table["unit_id"].astype("str").to_numpy(dtype=object)
+               if isinstance(table, pd.DataFrame) and "unit_id" in table.columns and len(table) == n
+               else np.arange(n).astype(str).astype(object))
+        best = proba.argmax(axis=1)
+        return pd.DataFrame({"unit_id": np.repeat(ids, k), "category": np.tile(self.classes_, n),
+                             "present": (best[:, None] == np.arange(k)[None, :]).ravel(),
+                             "score": proba.ravel()})
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.reporting.report_stance import _stance, _stance_model, unit_stance_of
 from analysis.reporting.report_text import ARTICLE, _n, write_report
 from threads.errors import ThreadframeError
 
@@ -93,7 +94,7 @@ class _Run:
 def report(corpus, out: str | os.PathLike = "report", *, codebook="surveillance", by: str = "outlet",
            story: str | None = None, title: str | None = None, progress: bool = True,
            n_boot: int = 2000, seed: int = 0, formats=("pdf", "svg", "png"), dpi: int = 300,
-           command: str = "analysis.report") -> ReportResult:
+           command: str = "analysis.report", stance_model=None) -> ReportResult:
     """Run the whole analysis of ``corpus`` into ``out`` (see module docs).
 
     Parameters
@@ -107,6 +108,10 @@ def report(corpus, out: str | os.PathLike = "report", *, codebook="surveillance"
     title : the report's heading.
     n_boot, seed : the cluster bootstrap of the intervals.
     formats, dpi : passed to :func:`analysis.figures.save.save_figure`.
+    stance_model : None (the codebook's dictionary stance), a fitted
+        ``StanceClassifier`` / ``ReplyStanceClassifier`` or the path of a
+        ``.tfm`` file holding one; the report names it and quotes its model
+        card's scores (where it was validated).
     """
     from analysis.figures.save import FORMATS
     from analysis.tagging.codebook import load_codebook
@@ -123,11 +128,12 @@ def report(corpus, out: str | os.PathLike = "report", *, codebook="surveillance"
     run = _Run(out, progress, formats, dpi, title or f"threadframe report: {len(docs)} documents by {by}",
                command)
     state: dict = {"corpus": corpus, "docs": docs, "units": units, "by": by, "codebook": cb,
-                   "story_keyword": story}
+                   "story_keyword": story, "stance_model": _stance_model(stance_model)}
     steps: list[tuple[str, Callable]] = [
         ("the corpus", lambda: _describe(run, state)),
         ("tag frames and stance", lambda: _tag(run, state)),
         (f"prevalence by {by}", lambda: _prevalence(run, state, n_boot, seed)),
+        (f"stance by {by}", lambda: _stance(run, state, n_boot, seed)),
         ("article against comments", lambda: _article_comments(run, state, n_boot, seed)),
         ("reply trees", lambda: _replies(run, state)),
         ("distinctive terms", lambda: _terms(run, state)),
@@ -172,7 +178,7 @@ def _tag(run: _Run, state: dict) -> None:
     state["result"] = result
     state["categories"] = list(result.codebook.categories)
     run.table("tags", result.tags)
-    run.table("stance", result.stance)
+    unit_stance_of(run, state)
 
 
 def _prevalence(run: _Run, state: dict, n_boot: int, seed: int) -> None:
@@ -187,8 +193,6 @@ def _prevalence(run: _Run, state: dict, n_boot: int, seed: int) -> None:
     prev = run.table(f"prevalence_by_{by}", prevalence(result.tags, units, by=by, roles=ARTICLE,
                                                        categories=cats, n_boot=n_boot, seed=seed))
     state["prev"] = prev
-    run.table(f"stance_by_{by}", prevalence(result.stance, units, by=by, roles=ARTICLE,
-                                            n_boot=n_boot, seed=seed))
     if prev[by].nunique() >= 2:
         # Paragraphs of one article are not independent: permute whole documents.
         state["tests"] = run.table(f"{by}_tests", compare_groups(
