@@ -35,6 +35,10 @@ MAX_ARRAY_MEMBERS = 4 * 1024
 _ARRAY_NAME = re.compile(r"^(word_idf|char_idf|head\d{1,4}_(coef|intercept|a|b))\.npy$")
 
 
+#: The model-file format named in every manifest (``analysis.models.model_io``).
+FORMAT = "threadframe-model/1"
+
+
 class ModelFileError(InputError):
     """A model file that cannot be loaded (wrong format, version, or tampered)."""
 

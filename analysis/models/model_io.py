@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.models._model_check import (
+    FORMAT,
     ModelFileError,
     check_head_arrays,
     check_manifest,
@@ -45,7 +46,6 @@ from analysis.models._model_check import (
     read_members,
 )
 
-FORMAT = "threadframe-model/1"
 MEMBERS = ("manifest.json", "vocabulary.json", "arrays.npz")
 PRETRAINED = {"policy-frames": "policy-frames.tfm", "whataboutism": "whataboutism.tfm"}
 #: Saved and loaded by analysis.models.stance_io (same file format, another layout).

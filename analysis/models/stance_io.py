@@ -27,8 +27,10 @@ from typing import Any
 import numpy as np
 
 from analysis.models._model_check import (
+    FORMAT,
     MAX_ARRAY_BYTES,
     MAX_ARRAY_MEMBERS,
+    ModelFileError,
     _check_header,
     embed_codebook,
     model_codebook,
@@ -43,8 +45,6 @@ _ARRAY_NAME = re.compile(r"^(b\d{1,3}_idf|h\d{1,4}_m\d{1,3}_(coef|intercept|a|b)
 
 
 def _error(path, message: str):
-    from analysis.models.model_io import ModelFileError
-
     return ModelFileError(path, message)
 
 
@@ -127,7 +127,6 @@ def save_stance_model(model, path, *, training_data: str | dict = "", scores: di
     from sklearn.utils.validation import check_is_fitted
 
     from analysis import __version__
-    from analysis.models.model_io import FORMAT
 
     kind = type(model).__name__
     check_is_fitted(model, "head_" if kind == "StanceClassifier" else "pipeline_")
