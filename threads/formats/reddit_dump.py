@@ -36,7 +36,7 @@ import pandas as pd
 
 from ..dumps import Line, iter_lines
 from ..schema import PROBLEM_COLUMNS
-from ..times import PROBLEM, flag_bad_times, parse_time_column
+from ..times import PROBLEM, flag_bad_times, parse_times
 from ..tree import repair_reply_tree
 from ._htmltext import paragraphs
 
@@ -58,6 +58,13 @@ class DumpBatch:
     units: pd.DataFrame
     docs: pd.DataFrame
     problems: pd.DataFrame
+
+
+def _time(value) -> str | None:
+    """``created_utc`` as text (an int, a float or a string in the dumps), read later by threads.times."""
+    if value is None or isinstance(value, str):
+        return value
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _author(name) -> str | None:
@@ -88,11 +95,17 @@ class _Columns:
         return len(self.cols[self.fields[0]])
 
     def frame(self) -> pd.DataFrame:
-        out = pd.DataFrame(self.cols, columns=list(self.fields))
-        for f in ("start", "end"):
-            if f in out:
-                out[f] = pd.array(out[f].tolist(), dtype="Int64")
-        return out
+        """The rows with one dtype per column whatever the lines held (batches are spilled and
+        concatenated): offsets Int64, ``_seq`` int64, everything else text."""
+        data: dict[str, object] = {}
+        for f, values in self.cols.items():
+            if f in ("start", "end"):
+                data[f] = pd.array(values, dtype="Int64")
+            elif f == "_seq":
+                data[f] = np.asarray(values, dtype="int64")
+            else:
+                data[f] = pd.array(values, dtype="str")
+        return pd.DataFrame(data, columns=list(self.fields))
 
 
 class _Reader:
@@ -127,7 +140,7 @@ class _Reader:
         if fullname in ("t3_None", "t3_"):
             self.problem(line.path, None, None, "bad_line", f"line {line.number}: a submission without id")
             return
-        doc, author, published = fullname, _author(r.get("author")), r.get("created_utc")
+        doc, author, published = fullname, _author(r.get("author")), _time(r.get("created_utc"))
         title, title_flag = _text(r.get("title"))
         permalink, sub = r.get("permalink"), r.get("subreddit")
         self.seq += 1
@@ -161,7 +174,7 @@ class _Reader:
         text, flag = _text(r.get("body"))
         self.unit(doc_id=doc, unit_id=f"{doc}:{fullname}", role="comment",
                   parent_id=None if parent.startswith("t3_") else f"{doc}:{parent}",
-                  author=_author(r.get("author")), published=r.get("created_utc"),
+                  author=_author(r.get("author")), published=_time(r.get("created_utc")),
                   text="" if flag else text, locator=where, platform_id=fullname, flags=flag,
                   _src=str(line.path))
         if r.get("subreddit") and doc not in self._outlets:
@@ -241,13 +254,13 @@ def assemble(units: pd.DataFrame, docs: pd.DataFrame, problems: pd.DataFrame
     if repairs:  # each repair names its unit's own file
         src_of = dict(zip(units["unit_id"], sources, strict=True))
         rows += [{"source_path": src_of[r["unit_id"]], **r} for r in repairs]
-    times, reasons = parse_time_column(units["published"])
+    times, reasons = parse_times(units["published"], unit="s")  # Reddit's epochs are seconds
     units["published"] = times.to_numpy()
     if any(reasons):
         units["flags"] = flag_bad_times(units["flags"], reasons)
         rows += [{"source_path": s, "doc_id": d, "unit_id": u, "problem": PROBLEM, "detail": f"published: {why}"}
                  for s, d, u, why in zip(sources, units["doc_id"], units["unit_id"], reasons, strict=True) if why]
-    dtimes, _ = parse_time_column(docs["published"])  # a bad one is flagged on its title unit
+    dtimes, _ = parse_times(docs["published"], unit="s")  # a bad one is flagged on its title unit
     docs["published"] = dtimes.to_numpy()
     units["_k2"] = units["position"].astype("int64")
     units = units.drop(columns=["_seq", "_src"])
