@@ -94,8 +94,13 @@ def test_partition_count_does_not_change_the_corpus(tmp_path):
     paths = _dump(tmp_path, n_threads=20, seed=8)
     one = quiet(threads.write_dataset, paths, tmp_path / "one", partitions=1)
     many = quiet(threads.write_dataset, paths, tmp_path / "many", partitions=7, batch_rows=5)
+    sized = quiet(threads.write_dataset, paths, tmp_path / "sized", rows_per_partition=60, batch_rows=9)
     assert_partitioned(many)
+    assert_partitioned(sized)
+    assert 3 < sized.n_partitions < 20  # buckets joined up to about 60 units
+    assert max(len(p.units) for p in sized.iter_partitions()) < 60 + 40  # plus at most one thread
     assert_same(one.to_corpus(), many.to_corpus())
+    assert_same(one.to_corpus(), sized.to_corpus())
     assert sum(len(p.units) for p in many.iter_partitions()) == len(one)
 
 

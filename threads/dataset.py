@@ -46,8 +46,9 @@ from .schema import PROBLEM_COLUMNS, SCHEMA_VERSION
 TABLES = ("docs", "units", "problems")
 KEYS = ("_k1", "_k2")
 FORMAT = "parquet-dataset"
-#: Compressed dump bytes per partition when ``partitions`` is not given (about 250k comments).
-DUMP_BYTES_PER_PARTITION = 48 * 2**20
+#: Hash buckets a stream is spilled to when ``partitions`` is not given; partitions are
+#: consecutive buckets of about ``rows_per_partition`` units (the total is known only at the end).
+BUCKETS = 256
 
 
 def partition_of(doc_ids: pd.Series, partitions: int) -> np.ndarray:
@@ -100,9 +101,10 @@ def write_dataset(source, directory: str | os.PathLike, *, partitions: int | Non
 
     ``source`` is a :class:`~threads.Corpus`, a Reddit dump file or folder of
     them (or a list), or an iterable of
-    :class:`~threads.formats.reddit_dump.DumpBatch`. ``partitions`` defaults
-    to about ``rows_per_partition`` units each for a Corpus, and to the input
-    size over :data:`DUMP_BYTES_PER_PARTITION` for dump files.
+    :class:`~threads.formats.reddit_dump.DumpBatch`. Without ``partitions``
+    each partition holds about ``rows_per_partition`` units (whole documents,
+    so it can hold more when one document is larger); with it, exactly that
+    many partitions (some may be empty).
     """
     d = _prepare(directory, overwrite)
     if isinstance(source, Corpus):
@@ -119,10 +121,8 @@ def write_dataset(source, directory: str | os.PathLike, *, partitions: int | Non
         if not paths:
             raise CorpusError(f"write_dataset: no dump files (*.zst, *.ndjson, *.jsonl) in {given[0]}")
         label = ", ".join(str(p) for p in given)
-        size = sum(p.stat().st_size for p in paths if p.is_file())
-        partitions = partitions or max(1, math.ceil(size / DUMP_BYTES_PER_PARTITION))
         source = iter_batches(paths, batch_rows=batch_rows, strict=strict, progress=progress)
-    _write_stream(source, d, partitions or 16, label, progress)
+    _write_stream(source, d, partitions or BUCKETS, partitions is not None, rows_per_partition, label, progress)
     return open_corpus(d)
 
 
@@ -148,51 +148,78 @@ def _write_corpus(corpus: Corpus, d: Path, n: int) -> None:
     _manifest(d, n, counts, "corpus")
 
 
-def _write_stream(batches: Iterable, d: Path, n: int, label: str, progress: bool) -> None:
+def _groups(rows: list[int], target: int) -> list[list[int]]:
+    """Consecutive buckets joined into partitions of about ``target`` units each."""
+    groups: list[list[int]] = [[]]
+    total = 0
+    for k, n in enumerate(rows):
+        if groups[-1] and total + n > target:
+            groups.append([])
+            total = 0
+        groups[-1].append(k)
+        total += n
+    return groups
+
+
+def _write_stream(batches: Iterable, d: Path, buckets: int, fixed: bool, target: int, label: str,
+                  progress: bool) -> None:
+    """Pass 1 spills each row to the bucket of its document (a stable hash); pass 2
+    assembles partitions, each one bucket (``fixed``) or consecutive buckets up to ``target``
+    units, one partition in memory at a time."""
     from .formats.reddit_dump import assemble
 
     spill = d / "_spill"
     lines: list[pd.DataFrame] = []
-    for b, batch in enumerate(batches):  # pass 1: every row to its partition's spill files
+    rows = [0] * buckets
+    for b, batch in enumerate(batches):
         for t in ("units", "docs"):
             table = getattr(batch, t)
             if not len(table):
                 continue
-            where = partition_of(table["doc_id"], n)
-            for k in np.unique(where).tolist():
-                _write(table[where == k], spill / t / f"{k:05d}" / f"{b:06d}.parquet")
+            where = partition_of(table["doc_id"], buckets)
+            if t == "units":
+                for k, n in zip(*np.unique(where, return_counts=True), strict=True):
+                    rows[int(k)] += int(n)
+            order = np.argsort(where, kind="stable")
+            ks, starts = np.unique(where[order], return_index=True)
+            for k, lo, hi in zip(ks.tolist(), starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True):
+                _write(table.iloc[order[lo:hi]], spill / t / f"{k:05d}" / f"{b:06d}.parquet")
         if len(batch.problems):
             lines.append(batch.problems)
+    groups = [[k] for k in range(buckets)] if fixed else _groups(rows, target)
     counts = {t: 0 for t in TABLES}
-    steps = range(n)
+    steps: Iterable[int] = range(len(groups))
     if progress:
         from tqdm.auto import tqdm
 
         steps = tqdm(steps, desc="assembling threads", unit="partition")
     schemas: dict[str, pa.Schema] = {}
     empty: list[int] = []
-    for k in steps:  # pass 2: one partition in memory at a time
-        parts = {t: _read_spill(spill / t / f"{k:05d}") for t in ("units", "docs")}
+    for p in steps:
+        folders = [f"{k:05d}" for k in groups[p]]
+        parts = {t: _read_spill([spill / t / f for f in folders]) for t in ("units", "docs")}
         if parts["units"] is None:
-            empty.append(k)
+            empty.append(p)
             continue
         spilled_docs = parts["docs"] if parts["docs"] is not None else pd.DataFrame(
             {"doc_id": pd.Series(dtype="str"), "_seq": pd.Series(dtype="int64")})
         docs, units, problems = assemble(parts["units"], spilled_docs,
                                          pd.DataFrame(columns=list(PROBLEM_COLUMNS)))
+        del parts, spilled_docs
         keys = list(KEYS)
         corpus = Corpus(docs=docs.drop(columns=keys), units=units.drop(columns=keys),
                         problems=problems.drop(columns=keys))
         for t, keyed in (("docs", docs), ("units", units), ("problems", problems)):
             table = getattr(corpus, t).assign(_k1=keyed["_k1"].to_numpy(), _k2=keyed["_k2"].to_numpy())
             schemas.setdefault(t, pa.Schema.from_pandas(table, preserve_index=False))
-            _write(table, d / t / _part(k), schemas[t])
+            _write(table, d / t / _part(p), schemas[t])
             counts[t] += len(table)
-        shutil.rmtree(spill / "units" / f"{k:05d}", ignore_errors=True)
-        shutil.rmtree(spill / "docs" / f"{k:05d}", ignore_errors=True)
-    for k in empty:  # a partition no document hashed to: empty files, so every partition has all tables
+        for t in ("units", "docs"):
+            for f in folders:
+                shutil.rmtree(spill / t / f, ignore_errors=True)
+    for p in empty:  # a partition no document hashed to: empty files, so every partition has all tables
         for t in TABLES:
-            _empty(d / t / _part(k), schemas.get(t))
+            _empty(d / t / _part(p), schemas.get(t))
     line_problems = pd.concat(lines, ignore_index=True) if lines else pd.DataFrame(columns=list(PROBLEM_COLUMNS))
     line_problems = Corpus(docs=pd.DataFrame({"doc_id": pd.Series(dtype="str")}),
                            units=pd.DataFrame({"doc_id": pd.Series(dtype="str"),
@@ -203,11 +230,11 @@ def _write_stream(batches: Iterable, d: Path, n: int, label: str, progress: bool
            d / "problems" / "lines.parquet", schemas.get("problems"))
     counts["problems"] += len(line_problems)
     shutil.rmtree(spill, ignore_errors=True)
-    _manifest(d, n, counts, label)
+    _manifest(d, len(groups), counts, label)
 
 
-def _read_spill(folder: Path) -> pd.DataFrame | None:
-    files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+def _read_spill(folders: list[Path]) -> pd.DataFrame | None:
+    files = [f for folder in folders if folder.is_dir() for f in sorted(folder.glob("*.parquet"))]
     if not files:
         return None
     return pa.concat_tables([pq.read_table(f) for f in files], promote_options="permissive").to_pandas()
