@@ -7,6 +7,7 @@
 """
 
 from .corpus import Corpus, concat, read_corpus
+from .dataset import DatasetCorpus, open_corpus, write_dataset
 from .errors import (
     CorpusError,
     FormatError,
@@ -25,6 +26,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Corpus",
     "CorpusError",
+    "DatasetCorpus",
     "FormatError",
     "InputError",
     "SchemaError",
@@ -32,9 +34,11 @@ __all__ = [
     "ThreadframeWarning",
     "concat",
     "detect_format",
+    "open_corpus",
     "read",
     "read_corpus",
     "sample_corpus",
     "sample_paths",
+    "write_dataset",
 ]
 __version__ = "0.1.0"
