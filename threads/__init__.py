@@ -6,6 +6,7 @@
 ['body', 'boilerplate', 'comment', 'meta', 'title']
 """
 
+from .convokit import from_convokit
 from .corpus import Corpus, concat, read_corpus
 from .errors import (
     CorpusError,
@@ -32,6 +33,7 @@ __all__ = [
     "ThreadframeWarning",
     "concat",
     "detect_format",
+    "from_convokit",
     "read",
     "read_corpus",
     "sample_corpus",

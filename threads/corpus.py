@@ -324,6 +324,17 @@ class Corpus:
 
         return to_stata(self, directory, prefix)
 
+    def to_convokit(self, path: str | os.PathLike, tags=None) -> Path:
+        """Write a ConvoKit corpus folder (``utterances.jsonl``, ``speakers.json``,
+        ``conversations.json``, ``corpus.json``, ``index.json``) that ``convokit.Corpus(filename=path)``
+        loads: one conversation per document, reply-to links, UTC timestamps, and
+        ``tags`` (a tagging result, a tags folder or table) as utterance metadata.
+        :func:`threads.from_convokit` reads it back unchanged; see :mod:`threads.convokit`.
+        """
+        from .convokit import to_convokit
+
+        return to_convokit(self, path, tags)
+
     @classmethod
     def load(cls, directory: str | os.PathLike) -> Corpus:
         """Read a corpus written by :meth:`save` (any of its formats)."""
