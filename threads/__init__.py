@@ -17,6 +17,7 @@ from .errors import (
     ThreadframeWarning,
 )
 from .read import detect_format, read
+from .refi_qda_read import read_refi_qda
 from .sample import sample_corpus, sample_paths
 from .schema import CONTENT_ROLES, ROLES, SCHEMA_VERSION
 
@@ -36,6 +37,7 @@ __all__ = [
     "from_convokit",
     "read",
     "read_corpus",
+    "read_refi_qda",
     "sample_corpus",
     "sample_paths",
 ]

@@ -335,6 +335,17 @@ class Corpus:
 
         return to_convokit(self, path, tags)
 
+    def to_refi_qda(self, path: str | os.PathLike, tags=None, codes=None, *,
+                    roles: Iterable[str] | None = CONTENT_ROLES) -> Path:
+        """Write a REFI-QDA project (``.qdpx``) that NVivo, ATLAS.ti, MAXQDA and QualCoder open:
+        the units (of ``roles``) as text sources, ``codes`` (a codebook) as the code system, and
+        ``tags`` (a tagging result, a tags folder or table) as coded segments at their evidence spans.
+        :func:`threads.read_refi_qda` reads the codes people add back; see :mod:`threads.refi_qda`.
+        """
+        from .refi_qda import to_refi_qda
+
+        return to_refi_qda(self, path, tags, codes, roles=roles)
+
     @classmethod
     def load(cls, directory: str | os.PathLike) -> Corpus:
         """Read a corpus written by :meth:`save` (any of its formats)."""
