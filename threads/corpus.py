@@ -335,6 +335,21 @@ class Corpus:
 
         return to_convokit(self, path, tags)
 
+    def to_csv(self, path: str | os.PathLike, tags=None, roles: Iterable[str] | None = None) -> Path:
+        """Write one tidy CSV for R and statistics packages: a row per unit (of ``roles``; default
+        all) with its document's columns and, with ``tags``, ``tag_<category>`` columns; times in UTC
+        (``*_utc``). The columns are in docs/corpus.md ("Tidy tables"); see :mod:`threads.tidy`.
+        """
+        from .tidy import to_csv
+
+        return to_csv(self, path, tags, roles)
+
+    def to_parquet(self, path: str | os.PathLike, tags=None, roles: Iterable[str] | None = None) -> Path:
+        """The table of :meth:`to_csv` as one Parquet file (UTC timestamps, nullable integers)."""
+        from .tidy import to_parquet
+
+        return to_parquet(self, path, tags, roles)
+
     def to_refi_qda(self, path: str | os.PathLike, tags=None, codes=None, *,
                     roles: Iterable[str] | None = CONTENT_ROLES) -> Path:
         """Write a REFI-QDA project (``.qdpx``) that NVivo, ATLAS.ti, MAXQDA and QualCoder open:
