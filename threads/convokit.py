@@ -17,7 +17,8 @@ How a corpus maps (docs/corpus.md, "ConvoKit"): a document is a conversation
 back unchanged. Every other unit (the comments, and stubs inside the thread)
 is an utterance replying to its parent, or to the root when it has none;
 ``timestamp`` is seconds since 1970 (UTC). The tags go into each
-utterance's metadata (``tags``, ``tag_scores``, ``evidence``, ``stance``).
+utterance's metadata (``tags``, ``tag_scores``, ``evidence``, ``stance``;
+for the article units, into their entries of ``threadframe_units``).
 
 Reading (:func:`from_convokit`, or :func:`threads.read` on the folder)
 restores a folder this module wrote exactly; any other ConvoKit corpus
@@ -115,6 +116,17 @@ def to_convokit(corpus: Corpus, path: str | os.PathLike, tags=None) -> Path:
         for rec in tables.stance.to_dict("records") if len(tables.stance) else []:
             stance[rec["unit_id"]] = {"stance": json_value(rec["stance"]),
                                       "stance_score": json_value(rec.get("score"))}
+    seen = set(tables.tags["unit_id"]) if tables is not None else set()
+
+    def tag_meta(uid: str) -> dict:
+        """The tags of a unit (None throughout for a unit the tagger did not see, e.g. a stub)."""
+        if tables is None:
+            return {}
+        if uid not in seen:
+            return {"tags": None, "tag_scores": None, "evidence": None}
+        return {"tags": present.get(uid, []), "tag_scores": scores.get(uid, {}),
+                "evidence": evidence.get(uid, []), **stance.get(uid, {})}
+
     extra_units = [c for c in units.columns if c not in UNIT_COLUMNS]
     extra_docs = [c for c in docs.columns if c not in DOC_COLUMNS]
     unit_ids = set(units["unit_id"].tolist())
@@ -149,7 +161,8 @@ def to_convokit(corpus: Corpus, path: str | os.PathLike, tags=None) -> Path:
         utterances.append({
             "id": rid, "conversation_id": doc_id, "text": body, "speaker": speaker,
             "meta": {"role": "document", "threadframe_units": [
-                {k: json_value(r[k]) for k in (*UNIT_COLUMNS, *extra_units) if k != "doc_id"} for r in packed]},
+                {**{k: json_value(r[k]) for k in (*UNIT_COLUMNS, *extra_units) if k != "doc_id"},
+                 **tag_meta(str(r["unit_id"]))} for r in packed]},
             "reply-to": None, "timestamp": when[None][0], "vectors": []})
         if when[None][1]:
             utterances[-1]["meta"]["timestamp_missing"] = True
@@ -166,11 +179,7 @@ def to_convokit(corpus: Corpus, path: str | os.PathLike, tags=None) -> Path:
             if when[uid][1]:  # no time of its own: its parent's, so ConvoKit's sorting works
                 meta["timestamp_missing"] = True
             meta.update({k: json_value(r[k]) for k in extra_units})
-            if tables is not None:
-                meta["tags"] = present.get(uid, [])
-                meta["tag_scores"] = scores.get(uid, {})
-                meta["evidence"] = evidence.get(uid, [])
-                meta.update(stance.get(uid, {}))
+            meta.update(tag_meta(uid))
             speaker = r["author"] if isinstance(r["author"], str) else UNKNOWN_SPEAKER
             speakers.add(speaker)
             utterances.append({"id": uid, "conversation_id": doc_id, "text": r["text"] if isinstance(
