@@ -6,6 +6,7 @@
 ['body', 'boilerplate', 'comment', 'meta', 'title']
 """
 
+from .convokit import from_convokit
 from .corpus import Corpus, concat, read_corpus
 from .dataset import DatasetCorpus, open_corpus, write_dataset
 from .errors import (
@@ -17,6 +18,7 @@ from .errors import (
     ThreadframeWarning,
 )
 from .read import detect_format, read
+from .refi_qda_read import read_refi_qda
 from .sample import sample_corpus, sample_paths
 from .schema import CONTENT_ROLES, ROLES, SCHEMA_VERSION
 
@@ -34,9 +36,11 @@ __all__ = [
     "ThreadframeWarning",
     "concat",
     "detect_format",
+    "from_convokit",
     "open_corpus",
     "read",
     "read_corpus",
+    "read_refi_qda",
     "sample_corpus",
     "sample_paths",
     "write_dataset",

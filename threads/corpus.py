@@ -324,6 +324,43 @@ class Corpus:
 
         return to_stata(self, directory, prefix)
 
+    def to_convokit(self, path: str | os.PathLike, tags=None) -> Path:
+        """Write a ConvoKit corpus folder (``utterances.jsonl``, ``speakers.json``,
+        ``conversations.json``, ``corpus.json``, ``index.json``) that ``convokit.Corpus(filename=path)``
+        loads: one conversation per document, reply-to links, UTC timestamps, and
+        ``tags`` (a tagging result, a tags folder or table) as utterance metadata.
+        :func:`threads.from_convokit` reads it back unchanged; see :mod:`threads.convokit`.
+        """
+        from .convokit import to_convokit
+
+        return to_convokit(self, path, tags)
+
+    def to_csv(self, path: str | os.PathLike, tags=None, roles: Iterable[str] | None = None) -> Path:
+        """Write one tidy CSV for R and statistics packages: a row per unit (of ``roles``; default
+        all) with its document's columns and, with ``tags``, ``tag_<category>`` columns; times in UTC
+        (``*_utc``). The columns are in docs/corpus.md ("Tidy tables"); see :mod:`threads.tidy`.
+        """
+        from .tidy import to_csv
+
+        return to_csv(self, path, tags, roles)
+
+    def to_parquet(self, path: str | os.PathLike, tags=None, roles: Iterable[str] | None = None) -> Path:
+        """The table of :meth:`to_csv` as one Parquet file (UTC timestamps, nullable integers)."""
+        from .tidy import to_parquet
+
+        return to_parquet(self, path, tags, roles)
+
+    def to_refi_qda(self, path: str | os.PathLike, tags=None, codes=None, *,
+                    roles: Iterable[str] | None = CONTENT_ROLES) -> Path:
+        """Write a REFI-QDA project (``.qdpx``) that NVivo, ATLAS.ti, MAXQDA and QualCoder open:
+        the units (of ``roles``) as text sources, ``codes`` (a codebook) as the code system, and
+        ``tags`` (a tagging result, a tags folder or table) as coded segments at their evidence spans.
+        :func:`threads.read_refi_qda` reads the codes people add back; see :mod:`threads.refi_qda`.
+        """
+        from .refi_qda import to_refi_qda
+
+        return to_refi_qda(self, path, tags, codes, roles=roles)
+
     @classmethod
     def load(cls, directory: str | os.PathLike) -> Corpus:
         """Read a corpus written by :meth:`save` (any of its formats)."""

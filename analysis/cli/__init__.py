@@ -10,6 +10,7 @@ import sys
 import warnings
 
 COMMANDS = ("parse", "tag", "report", "demo", "train", "predict", "evaluate", "sample", "reliability")
+COMMANDS += ("export",)  # type: ignore[assignment]  # threadframe export (analysis/cli/export.py, issue 17)
 
 
 def build_parser() -> argparse.ArgumentParser:

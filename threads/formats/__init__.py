@@ -66,3 +66,6 @@ def registry() -> dict[str, Format]:
 
 #: Thread folders (RumourEval: structure.json + source-tweet/ + replies/); on their own line to merge cleanly.
 FORMAT_MODULES += ("rumoureval",)  # type: ignore[assignment]
+
+#: Exchange formats written by threadframe too (ConvoKit folders, issue 17); on their own line to merge cleanly.
+FORMAT_MODULES += ("convokit",)  # type: ignore[assignment]
