@@ -32,7 +32,7 @@ def _codes(args: argparse.Namespace):
     import json
     from pathlib import Path
 
-    from analysis.codebook import load_codebook
+    from analysis.tagging.codebook import load_codebook
 
     if args.codebook:
         return load_codebook(args.codebook)
