@@ -33,6 +33,8 @@ _LAZY: dict[str, str] = {
     "NothingTaggedWarning": "exceptions:NothingTaggedWarning",
     "UntaggedUnitsWarning": "exceptions:UntaggedUnitsWarning",
     "ThreadframeWarning": "exceptions:ThreadframeWarning",
+    # --- a corpus on disk (issue 15) ---
+    "tag_dataset": "tagging.tag_dataset:tag_dataset",
     # --- rule layers (plug-ins) ---
     "register_rule_layer": "tagging.layers:register_rule_layer",
     "rule_layer_names": "tagging.layers:rule_layer_names",
