@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from itertools import chain
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import chain
 from multiprocessing import get_context
 from pathlib import Path
 
