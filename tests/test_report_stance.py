@@ -99,3 +99,17 @@ def test_not_a_stance_model_is_refused(tmp_path):
         _run(tmp_path, stance_model=object())
     with pytest.raises(ThreadframeError, match="not fitted"):
         _run(tmp_path, stance_model=analysis.StanceClassifier())
+
+
+def test_cli_report_with_a_shipped_stance_model_quotes_its_card(tmp_path):
+    from analysis.cli import main
+
+    _corpus().save(tmp_path / "corpus")
+    code = main(["report", str(tmp_path / "corpus"), "--out", str(tmp_path / "out"), "--stance-model",
+                 "rumoureval-replies", "--formats", "png", "--dpi", "30", "--no-progress"])
+    assert code == 0
+    text = (tmp_path / "out" / "report.md").read_text()
+    card = analysis.load_pretrained("rumoureval-replies").card_
+    assert "Stance comes from `rumoureval-replies` (ReplyStanceClassifier)" in text
+    assert f"macro-F1 {card['scores'][0]['value']:.3f} on RumourEval 2019 dev" in text
+    assert "Net stance in the comment sections (support - deny" in text

@@ -148,3 +148,32 @@ def test_reply_stance_as_a_coder_beside_the_key(tmp_path):
                            "code": SDQC})
     out = analysis.model_coder_agreement(model, units, pd.concat([coders, coders.assign(coder="key2")]))
     assert out["alpha_with_model"].notna().all()
+
+
+MODELS = __import__("pathlib").Path(analysis.__file__).parent / "models" / "pretrained"
+
+
+@pytest.mark.parametrize("name", ["xstance-stance", "rumoureval-replies"])
+def test_pretrained_stance_models_ship_with_cards_and_no_texts(name):
+    path = MODELS / f"{name}.tfm"
+    assert path.stat().st_size < 3 * 1024 * 1024
+    model = analysis.load_pretrained(name)
+    card = model.card_
+    assert card["licence"] and card["languages"] and card["scores"]
+    assert all(s["value"] > s["baseline_value"] for s in card["scores"])
+    text = (MODELS / f"{name}.md").read_text()
+    for section in ("Training data", "Licence", "Scores", "Intended use", "Limitations"):
+        assert f"## {section}" in text
+    with zipfile.ZipFile(path) as zf:
+        vocab = json.loads(zf.read("vocabulary.json"))
+    words = [t for block in vocab.values() for term in block for t in term.split()]
+    assert not [t for t in words if t.startswith(("http", "www")) and len(t) > 8]
+    assert not [t for t in words if "@" in t and t not in " @user "]  # the handle mask, or a piece of it
+    if name == "xstance-stance":
+        X = pd.DataFrame({"text": ["Ja, unbedingt, das ist wichtig.", "Nein, das lehne ich klar ab."],
+                          "target": "Soll der Staat mehr Geld für Bildung ausgeben?"})
+        assert list(model.predict(X)) == ["FAVOR", "AGAINST"]
+    else:
+        X = pd.DataFrame({"text": ["is this true? source?", "fake, this is a hoax"],
+                          "parent_text": CLAIM, "source_text": CLAIM})
+        assert model.predict(X)[0] == "query"

@@ -23,9 +23,10 @@ def add_parser(sub) -> None:
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--title", default=None, help="the report's heading")
     p.add_argument("--stance-model", default=None, metavar="FILE.tfm",
-                   help="a saved StanceClassifier or ReplyStanceClassifier (analysis.save_model) whose "
-                        "predictions give the stance; the report names it and quotes its model card's "
-                        "scores (default: the codebook's dictionary stance)")
+                   help="a saved StanceClassifier or ReplyStanceClassifier (analysis.save_model), or a "
+                        "shipped one by name (xstance-stance, rumoureval-replies), whose predictions give "
+                        "the stance; the report names it and quotes its model card's scores (default: the "
+                        "codebook's dictionary stance)")
     add_output_options(p)
     p.set_defaults(func=run)
 

@@ -47,7 +47,8 @@ from analysis.models._model_check import (
 )
 
 MEMBERS = ("manifest.json", "vocabulary.json", "arrays.npz")
-PRETRAINED = {"policy-frames": "policy-frames.tfm", "whataboutism": "whataboutism.tfm"}
+PRETRAINED = {"policy-frames": "policy-frames.tfm", "whataboutism": "whataboutism.tfm",
+              "xstance-stance": "xstance-stance.tfm", "rumoureval-replies": "rumoureval-replies.tfm"}
 #: Saved and loaded by analysis.models.stance_io (same file format, another layout).
 STANCE_ESTIMATORS = ("StanceClassifier", "ReplyStanceClassifier")
 
@@ -327,6 +328,8 @@ def pretrained_path(name: str) -> Path:
 
 
 def load_pretrained(name: str):
-    """A pretrained model shipped with threadframe: ``policy-frames`` (FrAC) or
-    ``whataboutism``. Its card is ``analysis/models/pretrained/<name>.md``."""
+    """A pretrained model shipped with threadframe: ``policy-frames`` (FrAC),
+    ``whataboutism``, ``xstance-stance`` (target stance, German and French) or
+    ``rumoureval-replies`` (reply stance, English). Its card is
+    ``analysis/models/pretrained/<name>.md``."""
     return load_model(pretrained_path(name))

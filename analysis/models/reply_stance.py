@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 
+from analysis.models._fast_text import CharWbTfidf
 from threads.errors import ThreadframeError
 from threads.schema import ARTICLE_ROLES
 
@@ -111,6 +112,37 @@ def as_context(X) -> pd.DataFrame:
     return out
 
 
+def _column(values):
+    """A text column as a pyarrow string array: its regex kernels (RE2) work on the
+    whole column in C (pandas' ``str.count`` falls back to Python's re per row)."""
+    import pyarrow as pa
+
+    return pa.array(_as_text(values), type=pa.large_string())
+
+
+def _pattern(rx: re.Pattern) -> str:
+    return ("(?i)" if rx.flags & re.I else "") + rx.pattern
+
+
+def _count(texts, rx: re.Pattern) -> np.ndarray:
+    """Matches of ``rx`` in each text."""
+    import pyarrow.compute as pc
+
+    return pc.count_substring_regex(texts, _pattern(rx)).to_numpy(zero_copy_only=False).astype(float)
+
+
+def _replace(texts, rx: re.Pattern, by: str):
+    import pyarrow.compute as pc
+
+    return pc.replace_substring_regex(texts, _pattern(rx), by)
+
+
+def _lower(texts):
+    import pyarrow.compute as pc
+
+    return pc.utf8_lower(texts)
+
+
 class ColumnText(BaseEstimator, TransformerMixin):
     """One text column of the context table, with URLs and @mentions replaced by placeholders."""
 
@@ -121,20 +153,34 @@ class ColumnText(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, X) -> np.ndarray:
-        return np.array([_MENTION.sub(" @user ", _URL.sub(" httpurl ", t)).lower() for t in X[self.column]],
-                        dtype=object)
+        out = _lower(_replace(_replace(_column(X[self.column]), _URL, " httpurl "), _MENTION, " @user "))
+        return np.asarray(out.to_pylist(), dtype=object)
 
 
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(_URL.sub(" ", text.lower())))
+def _word_sets(texts: pd.Series):
+    """Each text's distinct words (lowercased, URLs removed) as rows of a binary hashed matrix."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    clean = _replace(_lower(texts), _URL, " ")
+    vec = HashingVectorizer(token_pattern=_WORD.pattern, lowercase=False, binary=True, norm=None,
+                            alternate_sign=False, n_features=2**22)
+    return vec.transform(np.asarray(clean.to_pylist(), dtype=object)).tocsr()
 
 
-def _overlap(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+def _jaccard(A, B) -> np.ndarray:
+    """Row-wise |a & b| / |a | b| of two binary matrices (0 where either row is empty)."""
+    inter = np.asarray(A.multiply(B).sum(axis=1), dtype=float).ravel()
+    na, nb = np.diff(A.indptr).astype(float), np.diff(B.indptr).astype(float)
+    union = na + nb - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((na > 0) & (nb > 0), inter / union, 0.0)
 
 
 class ThreadCues(BaseEstimator, TransformerMixin):
-    """Cue counts of the reply (and its parent), URLs, depth and position, overlap with source and parent."""
+    """Cue counts of the reply (and its parent), URLs, depth and position, overlap with source and parent.
+
+    Column-wise: the string column's regex kernels count the cues, word overlap is
+    arithmetic on binary hashed word matrices."""
 
     def __init__(self, parent_cues: bool = True):
         self.parent_cues = parent_cues
@@ -142,21 +188,23 @@ class ThreadCues(BaseEstimator, TransformerMixin):
     def fit(self, X, y=None):
         return self
 
-    def _cues(self, texts) -> list[list[float]]:
-        return [[float(np.log1p(len(rx.findall(t)))) for rx in _CUES.values()]
-                + [float(bool(_URL.search(t))), float(np.log1p(len(_WORD.findall(t))))] for t in texts]
+    def _cues(self, texts) -> np.ndarray:
+        s = _column(texts)
+        cols = [np.log1p(_count(s, rx)) for rx in _CUES.values()]
+        cols += [(_count(s, _URL) > 0).astype(float), np.log1p(_count(s, _WORD))]
+        return np.column_stack(cols)
 
     def transform(self, X) -> np.ndarray:
-        rows = np.array(self._cues(X["text"]), dtype=float)
-        parts = [rows]
+        parts = [self._cues(X["text"])]
         if self.parent_cues:
-            parts.append(np.array(self._cues(X["parent_text"]), dtype=float))
+            parts.append(self._cues(X["parent_text"]))
         depth = np.asarray(X["depth"], dtype=float)
         place = np.column_stack([np.log1p(depth), np.asarray(X["is_source"], dtype=float),
                                  np.asarray(X["reply_to_source"], dtype=float), (depth >= 2).astype(float)])
-        sim = np.array([[_overlap(_words(t), _words(s)), _overlap(_words(t), _words(p))]
-                        for t, s, p in zip(X["text"], X["source_text"], X["parent_text"], strict=True)])
-        return np.hstack(parts + [place, sim.reshape(len(rows), 2)])
+        text = _word_sets(_column(X["text"]))
+        sim = np.column_stack([_jaccard(text, _word_sets(_column(X["source_text"]))),
+                               _jaccard(text, _word_sets(_column(X["parent_text"])))])
+        return np.hstack(parts + [place, sim])
 
 
 class ReplyStanceClassifier(ClassifierMixin, BaseEstimator):
@@ -193,7 +241,7 @@ class ReplyStanceClassifier(ClassifierMixin, BaseEstimator):
         blocks = [("words", Pipeline([("col", ColumnText("text")), ("tfidf", TfidfVectorizer(
             ngram_range=self.word_ngrams, min_df=self.min_df, sublinear_tf=True, token_pattern=r"(?u)\b\w+\b|\?"))]))]
         if self.char_ngrams is not None:
-            blocks.append(("chars", Pipeline([("col", ColumnText("text")), ("tfidf", TfidfVectorizer(
+            blocks.append(("chars", Pipeline([("col", ColumnText("text")), ("tfidf", CharWbTfidf(
                 analyzer="char_wb", ngram_range=self.char_ngrams, min_df=self.min_df, sublinear_tf=True,
                 max_features=50000))])))
         blocks.append(("cues", Pipeline([("cues", ThreadCues()), ("scale", StandardScaler())])))

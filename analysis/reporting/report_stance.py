@@ -26,9 +26,10 @@ def _stance_model(spec):
     if spec is None:
         return None
     if isinstance(spec, str | os.PathLike):
-        from analysis.models.model_io import load_model
+        from analysis.models.model_io import PRETRAINED, load_model, load_pretrained
 
-        spec = load_model(spec)
+        # a shipped model by name (xstance-stance, rumoureval-replies), else a file
+        spec = load_pretrained(spec) if spec in PRETRAINED and not os.path.exists(spec) else load_model(spec)
     if type(spec).__name__ not in STANCE_MODELS:
         raise ThreadframeError(f"report: stance_model must be a fitted {' or '.join(STANCE_MODELS)} "
                                f"(or a .tfm file of one), got {type(spec).__name__}")
