@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain
@@ -62,7 +62,7 @@ def tag_dataset(dataset, codebook: str | Codebook = DEFAULT_CODEBOOK, *, out: st
     counts = dict.fromkeys(TABLES, 0)
     try:
         if jobs == 1:
-            results = map(_tag_partition, tasks)
+            results: Iterator[dict[str, int]] = map(_tag_partition, tasks)
         else:  # spawn, not fork: pyarrow's threads do not survive a fork
             pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks) or 1), mp_context=get_context("spawn"))
             results = pool.map(_tag_partition, tasks)
