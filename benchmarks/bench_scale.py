@@ -140,7 +140,9 @@ def child(args: list[str]) -> None:
                   "thread_root_per_row_walk_s": t3 - t2}
     else:
         raise SystemExit(f"unknown step {step}")
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["peak_rss_mb"] = usage.ru_maxrss / 1024
+    result["cpu_seconds"] = usage.ru_utime + usage.ru_stime  # steadier than wall time on a shared machine
     print(json.dumps(result))
 
 
@@ -174,9 +176,11 @@ def main() -> int:
             parse = measure("parse", str(rs), str(rc), str(folder / "dataset"))
             row = {"size": size, **info, "parse": parse,
                    "parse_s_per_million": parse["seconds"] / size * 1e6,
+                   "parse_cpu_s_per_million": parse["cpu_seconds"] / size * 1e6,
                    "input_mb": (info["rs_bytes"] + info["rc_bytes"]) / 2**20}
-            print(f"{size:>9,} comments: parse -> dataset {parse['seconds']:7.1f} s "
-                  f"({row['parse_s_per_million']:.1f} s per million), peak RSS {parse['peak_rss_mb']:,.0f} MB, "
+            print(f"{size:>9,} comments: parse -> dataset {parse['seconds']:7.1f} s wall, "
+                  f"{parse['cpu_seconds']:7.1f} s CPU ({row['parse_cpu_s_per_million']:.1f} CPU s per million), "
+                  f"peak RSS {parse['peak_rss_mb']:,.0f} MB, "
                   f"input {row['input_mb']:.0f} MB zstd, {parse['partitions']} partitions, "
                   f"{parse['units']:,} units", flush=True)
             rows.append(row)

@@ -204,3 +204,27 @@ def test_plain_ndjson_and_the_large_window_of_real_dumps(tmp_path):
 def test_a_missing_file_names_it(tmp_path):
     with pytest.raises(InputError, match=r"nope\.zst: no such file"):
         read_reddit_dump(tmp_path / "nope.zst")
+
+
+def test_is_dump_tells_zstd_dumps_from_other_inputs(tmp_path):
+    from threads.formats.reddit_dump import is_dump
+
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    zst(folder / "RC_1.zst", _lines(2))
+    zst(folder / "RS_1.zst", _lines(1))
+    assert is_dump(folder / "RC_1.zst") and is_dump(folder)
+    assert not is_dump(FIXTURES / "pushshift.jsonl") and not is_dump(FIXTURES)
+    assert not is_dump(tmp_path / "missing.zst")
+
+
+def test_vectorised_epochs_follow_the_time_rule():
+    from threads.formats.reddit_dump import _epochs
+    from threads.times import parse_times
+
+    values = pd.Series(["1700000000", "1700000000.5", "1700000000.25", None, "2023-11-14T22:13:20Z", "0",
+                        "99999999999", "soon", "True", "-5", "  1700000001 "], dtype="str")
+    times, reasons = _epochs(values)
+    expected, why = parse_times(values.tolist(), unit="s")
+    assert pd.Series(times).equals(pd.Series(expected.to_numpy()))
+    assert reasons == why

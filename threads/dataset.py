@@ -169,21 +169,37 @@ def _write_stream(batches: Iterable, d: Path, buckets: int, fixed: bool, target:
     from .formats.reddit_dump import assemble
 
     spill = d / "_spill"
+    spill.mkdir(parents=True, exist_ok=True)
     lines: list[pd.DataFrame] = []
     rows = [0] * buckets
+    # spilled: table -> [(file, {bucket: (first record batch, count)})], one Arrow file per batch
+    spilled: dict[str, list[tuple[Path, dict[int, tuple[int, int]]]]] = {"units": [], "docs": []}
+    schemas: dict[str, pa.Schema] = {}
     for b, batch in enumerate(batches):
         for t in ("units", "docs"):
             table = getattr(batch, t)
             if not len(table):
                 continue
             where = partition_of(table["doc_id"], buckets)
-            if t == "units":
-                for k, n in zip(*np.unique(where, return_counts=True), strict=True):
-                    rows[int(k)] += int(n)
             order = np.argsort(where, kind="stable")
-            ks, starts = np.unique(where[order], return_index=True)
-            for k, lo, hi in zip(ks.tolist(), starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True):
-                _write(table.iloc[order[lo:hi]], spill / t / f"{k:05d}" / f"{b:06d}.parquet")
+            ks, starts, sizes = np.unique(where[order], return_index=True, return_counts=True)
+            if t == "units":
+                for k, n in zip(ks.tolist(), sizes.tolist(), strict=True):
+                    rows[k] += n
+            arrow = pa.Table.from_pandas(table.iloc[order], preserve_index=False,
+                                         schema=schemas.setdefault(t, _spill_schema(table)))
+            path = spill / f"{t}-{b:06d}.arrow"
+            index: dict[int, tuple[int, int]] = {}
+            with pa.ipc.new_file(path, arrow.schema,
+                                 options=pa.ipc.IpcWriteOptions(compression="lz4")) as writer:
+                written = 0
+                for k, lo, n in zip(ks.tolist(), starts.tolist(), sizes.tolist(), strict=True):
+                    pieces = arrow.slice(lo, n).to_batches()
+                    for piece in pieces:
+                        writer.write_batch(piece)
+                    index[k] = (written, len(pieces))
+                    written += len(pieces)
+            spilled[t].append((path, index))
         if len(batch.problems):
             lines.append(batch.problems)
     groups = [[k] for k in range(buckets)] if fixed else _groups(rows, target)
@@ -193,11 +209,10 @@ def _write_stream(batches: Iterable, d: Path, buckets: int, fixed: bool, target:
         from tqdm.auto import tqdm
 
         steps = tqdm(steps, desc="assembling threads", unit="partition")
-    schemas: dict[str, pa.Schema] = {}
+    schemas = {}
     empty: list[int] = []
     for p in steps:
-        folders = [f"{k:05d}" for k in groups[p]]
-        parts = {t: _read_spill([spill / t / f for f in folders]) for t in ("units", "docs")}
+        parts = {t: _read_spill(spilled[t], groups[p]) for t in ("units", "docs")}
         if parts["units"] is None:
             empty.append(p)
             continue
@@ -214,9 +229,6 @@ def _write_stream(batches: Iterable, d: Path, buckets: int, fixed: bool, target:
             schemas.setdefault(t, pa.Schema.from_pandas(table, preserve_index=False))
             _write(table, d / t / _part(p), schemas[t])
             counts[t] += len(table)
-        for t in ("units", "docs"):
-            for f in folders:
-                shutil.rmtree(spill / t / f, ignore_errors=True)
     for p in empty:  # a partition no document hashed to: empty files, so every partition has all tables
         for t in TABLES:
             _empty(d / t / _part(p), schemas.get(t))
@@ -233,11 +245,31 @@ def _write_stream(batches: Iterable, d: Path, buckets: int, fixed: bool, target:
     _manifest(d, len(groups), counts, label)
 
 
-def _read_spill(folders: list[Path]) -> pd.DataFrame | None:
-    files = [f for folder in folders if folder.is_dir() for f in sorted(folder.glob("*.parquet"))]
-    if not files:
+def _spill_schema(table: pd.DataFrame) -> pa.Schema:
+    """One Arrow type per spilled column whatever a batch held: integers, else text."""
+    fields = []
+    for col, dtype in table.dtypes.items():
+        if str(dtype) in ("int64", "Int64"):
+            fields.append(pa.field(str(col), pa.int64()))
+        else:
+            fields.append(pa.field(str(col), pa.large_string()))
+    return pa.schema(fields)
+
+
+def _read_spill(files: list[tuple[Path, dict[int, tuple[int, int]]]], buckets: list[int]) -> pd.DataFrame | None:
+    """The spilled rows of ``buckets``, in stream order (batch by batch)."""
+    pieces = []
+    for path, index in files:
+        wanted = [index[k] for k in buckets if k in index]
+        if not wanted:
+            continue
+        with pa.memory_map(str(path)) as source:
+            reader = pa.ipc.open_file(source)
+            batches = [reader.get_batch(i) for first, n in wanted for i in range(first, first + n)]
+            pieces.append(pa.Table.from_batches(batches, schema=reader.schema))
+    if not pieces:
         return None
-    return pa.concat_tables([pq.read_table(f) for f in files], promote_options="permissive").to_pandas()
+    return pa.concat_tables(pieces).to_pandas()
 
 
 def _empty(path: Path, schema: pa.Schema | None) -> None:

@@ -23,8 +23,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import InputError
 
@@ -35,8 +35,7 @@ _CHUNK = 1 << 20
 _IN_CHUNK = 1 << 18  # compressed bytes per step: bounds what a broken frame can take along
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # a tuple: one is made per line, so it is cheap to make
     """One JSON object of a dump: the file, its 1-based line number and the object."""
 
     path: Path
@@ -44,8 +43,7 @@ class Line:
     record: dict
 
 
-@dataclass(frozen=True)
-class LineProblem:
+class LineProblem(NamedTuple):
     """A line (or the rest of a file) that could not be read."""
 
     path: Path

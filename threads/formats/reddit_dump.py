@@ -33,10 +33,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..dumps import Line, iter_lines
 from ..schema import PROBLEM_COLUMNS
-from ..times import PROBLEM, flag_bad_times, parse_times
+from ..times import EARLIEST, FUTURE_SLACK, PROBLEM, flag_bad_times, parse_times
 from ..tree import repair_reply_tree
 from ._htmltext import paragraphs
 
@@ -80,6 +81,33 @@ def _text(value) -> tuple[str, str]:
     return value, _GONE.get(value.strip(), "")
 
 
+def _strings(values: list) -> pd.api.extensions.ExtensionArray:
+    """A list of text (or None) as pandas' str dtype, through Arrow (3x faster than pd.array)."""
+    try:
+        return pd.array(pa.array(values, type=pa.large_string()), dtype="str")
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # a number where text was expected: str() it
+        return pd.array(values, dtype="str")
+
+
+def _epochs(values: pd.Series) -> tuple[np.ndarray, list[str | None]]:
+    """``created_utc`` text as UTC times: plausible epoch seconds vectorised, the rest
+    (dates as text, implausible or unreadable values) by :func:`threads.times.parse_times`."""
+    seconds = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+    lo = EARLIEST.timestamp()
+    hi = (pd.Timestamp.now(tz="UTC") + FUTURE_SLACK).timestamp()
+    fast = (seconds >= lo) & (seconds <= hi)
+    out = np.full(len(values), np.datetime64("NaT", "us"))
+    out[fast] = np.round(seconds[fast] * 1e6).astype("int64").view("datetime64[us]")
+    reasons: list[str | None] = [None] * len(values)
+    rest = np.flatnonzero(~fast & values.notna().to_numpy())
+    if len(rest):
+        times, why = parse_times(values.iloc[rest].tolist(), unit="s")
+        out[rest] = times.dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
+        for i, w in zip(rest.tolist(), why, strict=True):
+            reasons[i] = w
+    return pd.Series(out).dt.tz_localize("UTC").to_numpy(), reasons
+
+
 class _Columns:
     """Column lists filled row by row (cheaper than one dict per row)."""
 
@@ -104,7 +132,7 @@ class _Columns:
             elif f == "_seq":
                 data[f] = np.asarray(values, dtype="int64")
             else:
-                data[f] = pd.array(values, dtype="str")
+                data[f] = _strings(values)
         return pd.DataFrame(data, columns=list(self.fields))
 
 
@@ -115,6 +143,7 @@ class _Reader:
         self.docs = _Columns(_DOC_FIELDS)
         self.problems: list[dict] = []
         self._outlets: dict[str, str] = {}  # subreddit of threads seen through their comments
+        self._names: dict[Path, tuple[str, str]] = {}
 
     def problem(self, path, doc_id, unit_id, problem: str, detail: str) -> None:
         self.problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": unit_id,
@@ -125,12 +154,16 @@ class _Reader:
         self.units.add(_seq=self.seq, **row)
 
     def record(self, line: Line) -> None:
-        r, where = line.record, f"{line.path.name} line {line.number}"
+        r = line.record
+        if line.path not in self._names:
+            self._names[line.path] = (line.path.name, str(line.path))
+        name_of, src = self._names[line.path]
+        where = f"{name_of} line {line.number}"
         name = str(r.get("name") or "")
         if "title" in r or name.startswith("t3_") or ("link_id" not in r and "selftext" in r):
             self.submission(r, line, where)
         elif "link_id" in r or "body" in r:
-            self.comment(r, line, where)
+            self.comment(r, line, where, src)
         else:
             self.problem(line.path, None, None, "bad_line",
                          f"line {line.number}: neither a submission nor a comment (no title, body or link_id)")
@@ -163,7 +196,7 @@ class _Reader:
             self.unit(unit_id=f"{doc}:{fullname}:link", role="meta", text=str(r["url"]), subject="link",
                       flags="", **common)
 
-    def comment(self, r: dict, line: Line, where: str) -> None:
+    def comment(self, r: dict, line: Line, where: str, src: str) -> None:
         doc = r.get("link_id")
         if not isinstance(doc, str) or not doc:
             self.problem(line.path, None, None, "bad_line",
@@ -172,11 +205,24 @@ class _Reader:
         fullname = str(r.get("name") or f"t1_{r.get('id')}")
         parent = str(r.get("parent_id") or doc)
         text, flag = _text(r.get("body"))
-        self.unit(doc_id=doc, unit_id=f"{doc}:{fullname}", role="comment",
-                  parent_id=None if parent.startswith("t3_") else f"{doc}:{parent}",
-                  author=_author(r.get("author")), published=_time(r.get("created_utc")),
-                  text="" if flag else text, locator=where, platform_id=fullname, flags=flag,
-                  _src=str(line.path))
+        # the hot path of a dump (one call per comment): straight into the column lists
+        c = self.units.cols
+        self.seq += 1
+        c["doc_id"].append(doc)
+        c["unit_id"].append(f"{doc}:{fullname}")
+        c["role"].append("comment")
+        c["parent_id"].append(None if parent.startswith("t3_") else f"{doc}:{parent}")
+        c["author"].append(_author(r.get("author")))
+        c["published"].append(_time(r.get("created_utc")))
+        c["subject"].append(None)
+        c["text"].append("" if flag else text)
+        c["start"].append(None)
+        c["end"].append(None)
+        c["locator"].append(where)
+        c["platform_id"].append(fullname)
+        c["flags"].append(flag)
+        c["_seq"].append(self.seq)
+        c["_src"].append(src)
         if r.get("subreddit") and doc not in self._outlets:
             self._outlets[doc] = f"r/{r['subreddit']}"
 
@@ -252,16 +298,15 @@ def assemble(units: pd.DataFrame, docs: pd.DataFrame, problems: pd.DataFrame
     units, repairs = repair_reply_tree(units.drop(columns=["_comment"]))
     rows = list(repeat_rows)
     if repairs:  # each repair names its unit's own file
-        src_of = dict(zip(units["unit_id"], sources, strict=True))
-        rows += [{"source_path": src_of[r["unit_id"]], **r} for r in repairs]
-    times, reasons = parse_times(units["published"], unit="s")  # Reddit's epochs are seconds
-    units["published"] = times.to_numpy()
+        at = pd.Index(units["unit_id"]).get_indexer([r["unit_id"] for r in repairs])
+        rows += [{"source_path": sources.iat[i], **r} for i, r in zip(at.tolist(), repairs, strict=True)]
+    times, reasons = _epochs(units["published"])  # Reddit's epochs are seconds
+    units["published"] = times
     if any(reasons):
         units["flags"] = flag_bad_times(units["flags"], reasons)
         rows += [{"source_path": s, "doc_id": d, "unit_id": u, "problem": PROBLEM, "detail": f"published: {why}"}
                  for s, d, u, why in zip(sources, units["doc_id"], units["unit_id"], reasons, strict=True) if why]
-    dtimes, _ = parse_times(docs["published"], unit="s")  # a bad one is flagged on its title unit
-    docs["published"] = dtimes.to_numpy()
+    docs["published"], _ = _epochs(docs["published"])  # a bad one is flagged on its title unit
     units["_k2"] = units["position"].astype("int64")
     units = units.drop(columns=["_seq", "_src"])
     docs = docs.drop(columns=["_seq"]).assign(_k2=np.int64(0))
@@ -294,3 +339,22 @@ def dump_paths(path: str | os.PathLike) -> list[Path]:
     if p.is_dir():
         return sorted(f for f in p.iterdir() if f.suffix in (".zst", ".ndjson", ".jsonl") and f.is_file())
     return [p]
+
+
+def is_dump(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is a zstandard-compressed dump file, or a folder holding only such files
+    (what ``threadframe parse`` sends to :func:`threads.write_dataset` rather than :func:`threads.read`)."""
+    from ..dumps import ZSTD_MAGIC
+
+    p = Path(path)
+    files = [f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")] if p.is_dir() else [p]
+    if not files:
+        return False
+    for f in files:
+        try:
+            with open(f, "rb") as fh:
+                if fh.read(4) != ZSTD_MAGIC:
+                    return False
+        except OSError:
+            return False
+    return True
