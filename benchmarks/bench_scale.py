@@ -124,7 +124,9 @@ def child(args: list[str]) -> None:
         result = {"seconds": time.perf_counter() - t0, "units": len(ds), "documents": ds.manifest["documents"],
                   "problems": ds.manifest["problems"], "partitions": ds.n_partitions}
     elif step == "tree":  # the reply-tree steps on the assembled units of the whole corpus
-        from analysis._tables import thread_root as walked_root
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+        from reference_walk import thread_root as walked_root
+
         from threads.tree import repair_reply_tree, thread_root
 
         units = threads.open_corpus(paths[0]).to_corpus().units

@@ -14,8 +14,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from reference_walk import thread_root as walked_thread_root
 
-from analysis._tables import thread_root as walked_thread_root
 from threads import tree
 from threads.errors import ReplyTreeWarning
 from threads.schema import ARTICLE_ROLES

@@ -8,7 +8,8 @@ import argparse
 def add_parser(sub) -> None:
     p = sub.add_parser("parse", help="parse pages, scrapes and exports into a corpus directory",
                        description="Parse files (or folders of files) into docs and units tables.")
-    p.add_argument("paths", nargs="*", help="files or folders to parse")
+    p.add_argument("paths", nargs="*", help="files or folders to parse (Reddit dump files, *.zst, "
+                                              "are streamed to an on-disk dataset)")
     p.add_argument("--sample", action="store_true", help="parse the bundled sample corpus")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--format", dest="save_format", default="parquet", choices=("parquet", "csv", "jsonl"),
@@ -49,6 +50,13 @@ def run(args: argparse.Namespace) -> int:
 
         for path in args.profile:
             register_profile(path)
+    from threads.formats.reddit_dump import is_dump
+
+    if args.paths and all(is_dump(p) for p in args.paths):  # Reddit dumps: streamed to an on-disk dataset
+        ds = threads.write_dataset(args.paths, args.out, progress=True)
+        print(f"{ds!r}\nwrote {ds.path}/manifest.json, docs/, units/ and problems/ "
+              "(threads.open_corpus; threadframe tag DIR --n-jobs N)")
+        return 0
     corpus = threads.sample_corpus() if args.sample else threads.read(
         args.paths, format=args.input_format, progress=True, follow_symlinks=args.follow_symlinks)
     if args.articles:
