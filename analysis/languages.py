@@ -61,16 +61,30 @@ def detect_language(text: str, *, min_chars: int = MIN_CHARS, min_prob: float = 
 def document_languages(corpus, *, max_chars: int = 20000) -> pd.DataFrame:
     """Each document's language: ``doc_id``, ``language``, ``source``.
 
-    ``source`` is ``"stated"`` (the data says so: a page's ``lang``, a
-    column), ``"detected"`` (from the first ``max_chars`` characters of the
-    document's title and body, or of its comments when it has no body) or
-    ``"unknown"`` (too little text to tell).
+    ``corpus`` is a Corpus or a units table (``text``, ideally ``doc_id``
+    and ``role``; without ``doc_id`` each row is a document; a ``language``
+    column states the language). ``source`` is ``"stated"`` (the data says
+    so: a page's ``lang``, a column), ``"detected"`` (from the first
+    ``max_chars`` characters of the document's title and body, or of its
+    comments when it has no body) or ``"unknown"`` (too little text to tell).
     """
-    docs, units = corpus.docs, corpus.units
+    if isinstance(corpus, pd.DataFrame):
+        units = corpus
+        if "doc_id" not in units.columns:
+            ids = units["unit_id"] if "unit_id" in units.columns else pd.Series(range(len(units)), index=units.index)
+            units = units.assign(doc_id=ids.astype("str"))
+        docs = pd.DataFrame({"doc_id": pd.unique(units["doc_id"].astype("str"))})
+        if "language" in units.columns:
+            stated_of = (units[["doc_id", "language"]].dropna().astype("str")
+                         .loc[lambda d: d["language"].str.strip() != ""]
+                         .drop_duplicates("doc_id").set_index("doc_id")["language"])
+            docs["language"] = docs["doc_id"].map(stated_of)
+    else:
+        docs, units = corpus.docs, corpus.units
     stated = docs["language"] if "language" in docs.columns else pd.Series(pd.NA, index=docs.index)
     text_of: dict[str, str] = {}
     has_role = "role" in units.columns
-    for doc_id, group in units.groupby("doc_id", sort=False):
+    for doc_id, group in units.groupby(units["doc_id"].astype("str"), sort=False):
         texts = group["text"].dropna().astype("str")
         if has_role:
             article = texts[group.loc[texts.index, "role"].isin(["title", "body"])]

@@ -72,10 +72,25 @@ def test_german_pages_come_out_de(shared_data):
 
 
 def test_english_codebook_on_german_documents_warns_once_with_counts():
+    # a Codebook is used as given (by name, German documents get the German codebook)
     corpus = _corpus([("a", "1", GERMAN), ("b", "2", GERMAN), ("c", "3", ENGLISH)])
     with pytest.warns(LanguageMismatchWarning, match=r"2 of 3 documents .*de: 2") as record:
-        tag(corpus, "surveillance")
+        tag(corpus, load_codebook("surveillance"))
     assert sum(issubclass(w.category, LanguageMismatchWarning) for w in record) == 1
+
+
+SPANISH = ("El gobierno quiere ampliar la vigilancia de las comunicaciones. Las asociaciones de "
+           "defensa de las libertades denuncian un ataque a la vida privada de los ciudadanos.")
+
+
+def test_a_language_without_a_translation_warns_once_and_gets_english():
+    corpus = _corpus([("a", "1", SPANISH), ("b", "2", SPANISH), ("c", "3", GERMAN)])
+    with pytest.warns(LanguageMismatchWarning, match=r"ships in en, de, fr, but 2 document.*\(es\)") as record:
+        result = tag(corpus, "surveillance")
+    assert sum(issubclass(w.category, LanguageMismatchWarning) for w in record) == 1
+    source = result.tags.groupby("doc_id")["source"].first()
+    assert source.to_dict() == {"a": "codebook:surveillance", "b": "codebook:surveillance",
+                                "c": "codebook:surveillance@de"}
 
 
 def test_no_warning_when_languages_match():
