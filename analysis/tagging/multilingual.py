@@ -71,6 +71,10 @@ class Languages:
     def book(self, language: str) -> Codebook:
         return self.books.get(language, self.base)
 
+    def language_of(self, language: str) -> str:
+        """The language of the codebook that tags a document in ``language``."""
+        return self.book(language).language
+
 
 def tag_by_language(batch: pd.DataFrame, langs: np.ndarray, languages: Languages, level: str,
                     ctx, tag_batch):

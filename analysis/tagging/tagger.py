@@ -43,7 +43,7 @@ STANCE_EVIDENCE_COLUMNS = ["unit_id", "doc_id", "side", "cue", "start", "end", "
 def compiled_matcher(codebook: Codebook) -> Matcher:
     extra: dict = {}
     for name in dict.fromkeys(c.rules for c in codebook.specs if c.rules):
-        extra.update(get_rule_layer(name).cues())
+        extra.update(get_rule_layer(name, codebook.language).cues())
     return Matcher(codebook, extra=extra or None)
 
 
@@ -248,15 +248,21 @@ def _tag_stream(data, cb: Codebook, level: str, roles, batch_size: int, progress
         bar = tqdm(unit="units", desc=f"tagging ({cb.name})")
     try:
         for units in chunks:
-            ctx = unit_contexts(units) if _has_rules(cb) else {}
+            # languages and contexts come from every unit (the article sets them), before roles filter
+            langs = languages.of(units) if languages is not None else None
+            ctx = {}
+            if _has_rules(cb):
+                ctx = unit_contexts(units, cb.language if langs is None or languages is None else
+                                    dict(zip(units["doc_id"], map(languages.language_of, langs), strict=True)))
             if roles_ is not None and "role" in units.columns:
                 n_in = len(units)
-                units = units[units["role"].isin(roles_)].reset_index(drop=True)
+                keep = units["role"].isin(roles_).to_numpy(bool)
+                units = units[keep].reset_index(drop=True)
+                langs = langs[keep] if langs is not None else None
                 if n_in and units.empty:
                     warnings.warn(f"tag: none of {n_in} units has a role in {', '.join(roles_)}; "
                                   "nothing was tagged (pass roles=None to tag every row)",
                                   NothingTaggedWarning, stacklevel=3)
-            langs = languages.of(units) if languages is not None else None
             for lo in range(0, len(units), batch_size):
                 batch = units.iloc[lo:lo + batch_size]
                 if langs is None or languages is None:
@@ -327,7 +333,8 @@ def _tag_batch(batch: pd.DataFrame, cb: Codebook, matcher: Matcher, level: str, 
         if not spec.rules:
             continue
         if spec.rules not in layer_hits:
-            layer_hits[spec.rules] = get_rule_layer(spec.rules).hits(matcher, m, n, row_ctx)
+            layer = get_rule_layer(spec.rules, cb.language)
+            layer_hits[spec.rules] = layer.hits(matcher, m, n, row_ctx)
         h = layer_hits[spec.rules]
         scores[np.arange(n) * ncat + gi] += h.score
         counts += np.bincount(h.text * ncat + gi, minlength=n * ncat)
@@ -412,7 +419,7 @@ def explain(text_or_unit, category: str, codebook="surveillance", context=None, 
     spec = cb[category]
     ctx = None
     if spec.rules and isinstance(context, str):
-        ctx = wa.focal_actors([context]) or None
+        ctx = wa.focal_actors([context], language=cb.language) or None
     elif spec.rules and context is not None:
         ctx = tuple(context)
     matcher = compiled_matcher(cb)
