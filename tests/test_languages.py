@@ -121,3 +121,22 @@ def test_distinctive_terms_drop_german_function_words_for_german_documents():
     # Without a language (a bare table), English stop words only: German function words stay.
     table = corpus.units.merge(corpus.docs[["doc_id", "outlet"]], on="doc_id")
     assert "und" in set(distinctive_terms(table, by="outlet")["term"])
+
+
+def test_clear_english_skips_the_model_but_nothing_else_does():
+    from analysis.languages import _clearly_english
+
+    assert _clearly_english(ENGLISH) and _clearly_english("They said that it was not going to "
+                                                           "work, and they were right about it.")
+    italian = ("Il governo vuole estendere la sorveglianza delle comunicazioni. I gruppi per le "
+               "libertà civili dicono che viola la privacy di ogni cittadino.")
+    for text in (GERMAN, FRENCH, SPANISH, italian, "the and for"):
+        assert not _clearly_english(text)
+
+
+def test_a_units_table_gets_languages_per_document():
+    units = pd.DataFrame({"doc_id": ["a", "a", "b"], "text": [GERMAN, "Genau!", FRENCH],
+                          "language": [None, None, "fr"]})
+    langs = document_languages(units).set_index("doc_id")
+    assert langs.loc["a", "language"] == "de" and langs.loc["a", "source"] == "detected"
+    assert langs.loc["b", "source"] == "stated"

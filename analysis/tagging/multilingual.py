@@ -35,7 +35,7 @@ def language_map(langs: pd.DataFrame) -> dict[str, str]:
 
 #: Characters of a document's text its language is detected from when the input is
 #: a table or texts (enough for a sure guess; a Corpus uses document_languages' default).
-LANGUAGE_CHARS = 2000
+LANGUAGE_CHARS = 500
 
 
 class Languages:
