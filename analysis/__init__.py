@@ -106,6 +106,8 @@ _LAZY: dict[str, str] = {
     # --- document / outlet stance, stance model files (issue 14: what is left) ---
     "stance_shares": "compare.stance_shares:stance_shares",
     "unit_stance": "compare.stance_shares:unit_stance",
+    # --- codebooks in more languages (issue 13: langs) ---
+    "codebook_languages": "tagging.codebook:codebook_languages",
 }
 
 

@@ -72,10 +72,25 @@ def test_german_pages_come_out_de(shared_data):
 
 
 def test_english_codebook_on_german_documents_warns_once_with_counts():
+    # a Codebook is used as given (by name, German documents get the German codebook)
     corpus = _corpus([("a", "1", GERMAN), ("b", "2", GERMAN), ("c", "3", ENGLISH)])
     with pytest.warns(LanguageMismatchWarning, match=r"2 of 3 documents .*de: 2") as record:
-        tag(corpus, "surveillance")
+        tag(corpus, load_codebook("surveillance"))
     assert sum(issubclass(w.category, LanguageMismatchWarning) for w in record) == 1
+
+
+SPANISH = ("El gobierno quiere ampliar la vigilancia de las comunicaciones. Las asociaciones de "
+           "defensa de las libertades denuncian un ataque a la vida privada de los ciudadanos.")
+
+
+def test_a_language_without_a_translation_warns_once_and_gets_english():
+    corpus = _corpus([("a", "1", SPANISH), ("b", "2", SPANISH), ("c", "3", GERMAN)])
+    with pytest.warns(LanguageMismatchWarning, match=r"ships in en, de, fr, but 2 document.*\(es\)") as record:
+        result = tag(corpus, "surveillance")
+    assert sum(issubclass(w.category, LanguageMismatchWarning) for w in record) == 1
+    source = result.tags.groupby("doc_id")["source"].first()
+    assert source.to_dict() == {"a": "codebook:surveillance", "b": "codebook:surveillance",
+                                "c": "codebook:surveillance@de"}
 
 
 def test_no_warning_when_languages_match():
@@ -106,3 +121,22 @@ def test_distinctive_terms_drop_german_function_words_for_german_documents():
     # Without a language (a bare table), English stop words only: German function words stay.
     table = corpus.units.merge(corpus.docs[["doc_id", "outlet"]], on="doc_id")
     assert "und" in set(distinctive_terms(table, by="outlet")["term"])
+
+
+def test_clear_english_skips_the_model_but_nothing_else_does():
+    from analysis.languages import _clearly_english
+
+    assert _clearly_english(ENGLISH) and _clearly_english("They said that it was not going to "
+                                                           "work, and they were right about it.")
+    italian = ("Il governo vuole estendere la sorveglianza delle comunicazioni. I gruppi per le "
+               "libertà civili dicono che viola la privacy di ogni cittadino.")
+    for text in (GERMAN, FRENCH, SPANISH, italian, "the and for"):
+        assert not _clearly_english(text)
+
+
+def test_a_units_table_gets_languages_per_document():
+    units = pd.DataFrame({"doc_id": ["a", "a", "b"], "text": [GERMAN, "Genau!", FRENCH],
+                          "language": [None, None, "fr"]})
+    langs = document_languages(units).set_index("doc_id")
+    assert langs.loc["a", "language"] == "de" and langs.loc["a", "source"] == "detected"
+    assert langs.loc["b", "source"] == "stated"

@@ -13,6 +13,7 @@ import difflib
 import html
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -21,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from analysis.exceptions import LanguageMismatchWarning
 from analysis.tagging.layers import rule_layer_names
 from threads.errors import ThreadframeError
 
@@ -200,24 +202,62 @@ class Codebook:
 
 
 # ---------------------------------------------------------------------- loading
-def codebook_path(name: str) -> Path:
-    """Path of a built-in codebook by name."""
-    return Path(str(resources.files("analysis") / "codebooks" / f"{name}.yaml"))
+#: The language of the built-in codebooks' base files (``<name>.yaml``); translations
+#: are ``<name>.<language>.yaml`` beside them.
+BASE_LANGUAGE = "en"
 
 
-def load_codebook(name_or_path: str | os.PathLike | Codebook = DEFAULT_CODEBOOK) -> Codebook:
+def codebook_path(name: str, language: str | None = None) -> Path:
+    """Path of a built-in codebook by name (of its translation into ``language``, if given)."""
+    code = language_code(language) if language is not None else BASE_LANGUAGE
+    stem = name if code == BASE_LANGUAGE else f"{name}.{code}"
+    return Path(str(resources.files("analysis") / "codebooks" / f"{stem}.yaml"))
+
+
+def codebook_languages(name: str) -> tuple[str, ...]:
+    """The languages a built-in codebook ships in, the base language first: ``("en", "de", "fr")``."""
+    if name not in BUILTIN:
+        raise CodebookError(None, [(None, _unknown("codebook", name, BUILTIN, None))])
+    folder = codebook_path(name).parent
+    found = sorted(p.name[len(name) + 1:-len(".yaml")] for p in folder.glob(f"{name}.*.yaml"))
+    return (BASE_LANGUAGE, *(code for code in found if re.fullmatch(r"[a-z]{2,3}", code)))
+
+
+def language_code(language: str) -> str:
+    """``"de"`` from ``"de"``, ``"DE"``, ``"de-AT"`` or ``"de_CH"``."""
+    if not isinstance(language, str) or not re.match(r"^[A-Za-z]{2,3}(?:[-_].*)?$", language.strip()):
+        raise CodebookError(None, [(None, f"language must be an ISO 639-1 code such as 'de', not {language!r}")])
+    return re.split(r"[-_]", language.strip().lower())[0]
+
+
+def codebook_source(codebook: Codebook) -> str:
+    """What the ``source`` column of tags says: ``codebook:surveillance``, or
+    ``codebook:surveillance@de`` for a codebook in another language than English."""
+    if codebook.language == BASE_LANGUAGE:
+        return f"codebook:{codebook.name}"
+    return f"codebook:{codebook.name}@{codebook.language}"
+
+
+def load_codebook(name_or_path: str | os.PathLike | Codebook = DEFAULT_CODEBOOK,
+                  language: str | None = None) -> Codebook:
     """Load a codebook: a built-in name (``"surveillance"``, ``"policy-frames"``) or a YAML file.
 
-    Raises :class:`CodebookError` (a ``ThreadframeError``) naming the file and
-    the line of every problem found.
+    ``language`` (``"de"``, ``"fr"``) picks a built-in codebook's translation;
+    where it has none, the English codebook is returned with a
+    :class:`~analysis.exceptions.LanguageMismatchWarning`. A file or a
+    :class:`Codebook` is used as given (with the same warning when its
+    ``language`` differs). Raises :class:`CodebookError` (a
+    ``ThreadframeError``) naming the file and the line of every problem found.
     """
     if isinstance(name_or_path, Codebook):
-        return name_or_path
+        return _check_language(name_or_path, language)
     if not isinstance(name_or_path, str | os.PathLike):
         raise CodebookError(None, [(None, f"expected a codebook name or path, got {type(name_or_path).__name__}")])
     text_name = str(name_or_path)
     if text_name in BUILTIN:
         path = codebook_path(text_name)
+        if language is not None and language_code(language) in codebook_languages(text_name):
+            path = codebook_path(text_name, language)
     else:
         path = Path(name_or_path)
         if not path.exists():
@@ -229,7 +269,20 @@ def load_codebook(name_or_path: str | os.PathLike | Codebook = DEFAULT_CODEBOOK)
         stamp = path.stat().st_mtime_ns
     except OSError as exc:
         raise CodebookError(str(path), [(None, f"cannot be read ({exc})")]) from None
-    return _load_file(str(path), stamp)
+    return _check_language(_load_file(str(path), stamp), language)
+
+
+def _check_language(codebook: Codebook, language: str | None) -> Codebook:
+    if language is not None and language_code(language) != codebook.language:
+        have = (f"; it ships in {', '.join(codebook_languages(codebook.name))}"
+                if codebook.name in BUILTIN and codebook.source == str(codebook_path(codebook.name))
+                else "")
+        warnings.warn(
+            f"codebook {codebook.name!r} is in {codebook.language!r}, not {language_code(language)!r}"
+            f"{have}; its cue words will not match text in {language_code(language)!r}, so frames "
+            "read as absent there (write or copy a codebook in that language)",
+            LanguageMismatchWarning, stacklevel=3)
+    return codebook
 
 
 @lru_cache(maxsize=32)

@@ -3,7 +3,7 @@ normalised to one units table; and the error when it cannot use the input."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -57,26 +57,31 @@ def as_units(data, roles) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def unit_contexts(units: pd.DataFrame) -> dict[str, tuple[str, ...] | None]:
+def unit_contexts(units: pd.DataFrame, language: str | Mapping[str, str] = "en"
+                  ) -> dict[str, tuple[str, ...] | None]:
     """Per unit_id, the actors its thread context criticises (for whataboutism's actor switch).
 
     A comment's context is the article above it: the actors its title and
     body mention most. A ``context`` column (e.g. a video title) overrides it.
-    Article units themselves get no context (they set it).
+    Article units themselves get no context (they set it). ``language`` is
+    the lexicon's language, one for all or per doc_id.
     """
+    def lang(doc_id) -> str:
+        return language if isinstance(language, str) else language.get(doc_id, "en")
+
     out: dict[str, tuple[str, ...] | None] = {}
     if "role" in units.columns:
         is_article = units["role"].isin(list(ARTICLE_ROLES))
         article = units[units["role"].isin(["title", "body"])]
         focal = {d: f for d, g in article.groupby("doc_id", sort=False)
-                 if (f := wa.focal_actors(g["text"].tolist()))}
+                 if (f := wa.focal_actors(g["text"].tolist(), language=lang(d)))}
         if focal:
             sel = units[~is_article & units["doc_id"].isin(list(focal))]
             out.update(zip(sel["unit_id"], sel["doc_id"].map(focal), strict=True))
     if "context" in units.columns:
-        for uid, c in zip(units["unit_id"], units["context"], strict=True):
+        for uid, doc_id, c in zip(units["unit_id"], units["doc_id"], units["context"], strict=True):
             if isinstance(c, str) and c:
-                out[uid] = wa.focal_actors([c]) or None
+                out[uid] = wa.focal_actors([c], language=lang(doc_id)) or None
     return out
 
 

@@ -20,15 +20,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.exceptions import NothingTaggedWarning
-from analysis.languages import check_codebook_language
+from analysis.languages import check_codebook_language, document_languages
 from analysis.sentences import split_sentences
 from analysis.tagging import whataboutism as wa
 from analysis.tagging._spans import span_table, str_array, str_take
-from analysis.tagging.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
+from analysis.tagging.codebook import DEFAULT_CODEBOOK, Codebook, codebook_source, load_codebook
 from analysis.tagging.display import Explanation, Highlighted, result_html
 from analysis.tagging.inputs import TaggingError, as_units, unit_contexts
 from analysis.tagging.layers import get_rule_layer
 from analysis.tagging.matcher import Matcher
+from analysis.tagging.multilingual import Languages, chooses_language, language_map, tag_by_language
 from threads.schema import CONTENT_ROLES, ROLES
 
 LEVELS = ("unit", "sentence")
@@ -42,7 +43,7 @@ STANCE_EVIDENCE_COLUMNS = ["unit_id", "doc_id", "side", "cue", "start", "end", "
 def compiled_matcher(codebook: Codebook) -> Matcher:
     extra: dict = {}
     for name in dict.fromkeys(c.rules for c in codebook.specs if c.rules):
-        extra.update(get_rule_layer(name).cues())
+        extra.update(get_rule_layer(name, codebook.language).cues())
     return Matcher(codebook, extra=extra or None)
 
 
@@ -60,6 +61,12 @@ class TagResult:
     ``evidence``: one row per cue match (``start``/``end`` index the unit's
     ``text``); ``stance``: one row per unit[/sentence]; ``units``: the texts
     that were tagged (for :meth:`show` and :meth:`explain`).
+
+    Tagged with a built-in codebook by name, each document is tagged with the
+    codebook in its language: ``units`` then has a ``language`` column, the
+    ``source`` column of ``tags`` names the translation used
+    (``codebook:surveillance@de``) and ``variants`` holds the translations;
+    ``codebook`` is the English one (the categories are the same).
     """
 
     tags: pd.DataFrame
@@ -69,6 +76,17 @@ class TagResult:
     level: str = "unit"
     units: pd.DataFrame = field(default_factory=pd.DataFrame)
     stance_evidence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    variants: tuple[Codebook, ...] = ()
+
+    def codebook_of(self, unit_id: str) -> Codebook:
+        """The codebook (or its translation) the unit was tagged with."""
+        row = self._unit_row("codebook_of", unit_id)
+        if self.variants and "language" in row.columns:
+            lang = row["language"].iloc[0]
+            for book in self.variants:
+                if book.language == lang:
+                    return book
+        return self.codebook
 
     @property
     def _keys(self) -> list[str]:
@@ -104,8 +122,8 @@ class TagResult:
         row = self._unit_row("show", unit_id)
         ev = self.evidence[self.evidence["unit_id"] == unit_id]
         t = self.tags[(self.tags["unit_id"] == unit_id) & self.tags["present"]]
-        return Highlighted(unit_id, row["text"].iloc[0], ev.reset_index(drop=True), self.codebook,
-                           tuple(dict.fromkeys(t["category"])))
+        return Highlighted(unit_id, row["text"].iloc[0], ev.reset_index(drop=True),
+                           self.codebook_of(unit_id), tuple(dict.fromkeys(t["category"])))
 
     def _unit_row(self, what: str, unit_id: str) -> pd.DataFrame:
         row = self.units[self.units["unit_id"] == unit_id]
@@ -117,7 +135,7 @@ class TagResult:
         """Why this unit got (or did not get) ``category``: see :func:`analysis.explain`."""
         row = self._unit_row("explain", unit_id)
         ctx = row["context"].iloc[0] if "context" in row.columns else ""
-        return explain(row["text"].iloc[0], category, self.codebook,
+        return explain(row["text"].iloc[0], category, self.codebook_of(unit_id),
                        context=tuple(ctx.split(";")) if ctx else None)
 
     def __len__(self) -> int:
@@ -145,7 +163,11 @@ def tag(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = "unit", 
     ----------
     data : Corpus, units DataFrame (``text`` plus ideally ``unit_id``,
         ``doc_id``, ``role``), a Series or list of texts, or one text.
-    codebook : a built-in name, a YAML path or a :class:`Codebook`.
+    codebook : a built-in name, a YAML path or a :class:`Codebook`. A built-in
+        name tags each document with the codebook in its language (stated by
+        the data or detected, see :func:`analysis.languages.document_languages`;
+        English where the codebook has no translation, with a
+        ``LanguageMismatchWarning``); a path or a Codebook is used as given.
     level : ``"unit"`` or ``"sentence"`` (tags then carry a ``sentence`` index;
         evidence spans still index the unit's text).
     roles : roles to tag when the input has a ``role`` column (default
@@ -155,17 +177,22 @@ def tag(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = "unit", 
     cb = load_codebook(codebook)
     import threads
 
+    choose = chooses_language(codebook)
+    doc_langs = None
     if isinstance(data, threads.Corpus):
-        check_codebook_language(data, cb)
-    parts = list(tag_batches(data, cb, level, roles=roles, batch_size=batch_size,
-                             progress=progress))
+        if choose:
+            doc_langs = language_map(document_languages(data))
+        else:
+            check_codebook_language(data, cb)
+    parts = list(_tag_stream(data, cb, level, roles, batch_size, progress, choose, doc_langs))
     if not parts:
         return _empty_result(cb, level)
     if len(parts) == 1:
         return parts[0]
+    variants = tuple(dict.fromkeys(v for p in parts for v in p.variants))
     return TagResult(**{name: pd.concat([getattr(p, name) for p in parts], ignore_index=True)
                         for name in ("tags", "evidence", "stance", "units", "stance_evidence")},
-                     codebook=cb, level=level)
+                     codebook=cb, level=level, variants=variants)
 
 
 def tag_batches(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = "unit", *,
@@ -176,13 +203,26 @@ def tag_batches(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = 
     ``data`` may also be an iterable of units DataFrames (e.g. chunks read
     from a large file), so a corpus never has to be in memory at once; the
     whataboutism context then comes from each chunk's own article units.
+    A built-in codebook name chooses each document's language as in :func:`tag`.
     """
+    import threads
+
+    choose = chooses_language(codebook)
+    doc_langs = None
+    if choose and isinstance(data, threads.Corpus):
+        doc_langs = language_map(document_languages(data))
+    return _tag_stream(data, load_codebook(codebook), level, roles, batch_size, progress, choose,
+                       doc_langs)
+
+
+def _tag_stream(data, cb: Codebook, level: str, roles, batch_size: int, progress: bool,
+                choose: bool, doc_langs: dict[str, str] | None) -> Iterator[TagResult]:
     if level not in LEVELS:
         raise TaggingError(f"tag: level must be one of {', '.join(LEVELS)}, not {level!r}")
     if not isinstance(batch_size, int | np.integer) or batch_size < 1:
         raise TaggingError(f"tag: batch_size must be a positive whole number, not {batch_size!r}")
-    cb = load_codebook(codebook)
     matcher = compiled_matcher(cb)
+    languages = Languages(cb, doc_langs) if choose else None
     roles_ = None if roles is None else ([roles] if isinstance(roles, str) else list(roles))
     if roles_ is not None:
         unknown = sorted(set(roles_) - set(ROLES))
@@ -208,22 +248,37 @@ def tag_batches(data, codebook: str | Codebook = DEFAULT_CODEBOOK, level: str = 
         bar = tqdm(unit="units", desc=f"tagging ({cb.name})")
     try:
         for units in chunks:
-            ctx = unit_contexts(units) if _has_rules(cb) else {}
+            # languages and contexts come from every unit (the article sets them), before roles filter
+            langs = languages.of(units) if languages is not None else None
+            ctx = {}
+            if _has_rules(cb):
+                ctx = unit_contexts(units, cb.language if langs is None or languages is None else
+                                    dict(zip(units["doc_id"], map(languages.language_of, langs), strict=True)))
             if roles_ is not None and "role" in units.columns:
                 n_in = len(units)
-                units = units[units["role"].isin(roles_)].reset_index(drop=True)
+                keep = units["role"].isin(roles_).to_numpy(bool)
+                units = units[keep].reset_index(drop=True)
+                langs = langs[keep] if langs is not None else None
                 if n_in and units.empty:
                     warnings.warn(f"tag: none of {n_in} units has a role in {', '.join(roles_)}; "
                                   "nothing was tagged (pass roles=None to tag every row)",
                                   NothingTaggedWarning, stacklevel=3)
             for lo in range(0, len(units), batch_size):
                 batch = units.iloc[lo:lo + batch_size]
-                yield _tag_batch(batch, cb, matcher, level, ctx)
+                if langs is None or languages is None:
+                    yield _tag_batch(batch, cb, matcher, level, ctx)
+                else:
+                    yield tag_by_language(batch, langs[lo:lo + batch_size], languages, level, ctx,
+                                          _tag_one_language)
                 if bar is not None:
                     bar.update(len(batch))
     finally:
         if bar is not None:
             bar.close()
+
+
+def _tag_one_language(units: pd.DataFrame, cb: Codebook, level: str, ctx) -> TagResult:
+    return _tag_batch(units, cb, compiled_matcher(cb), level, ctx)
 
 
 def _has_rules(cb: Codebook) -> bool:
@@ -278,7 +333,8 @@ def _tag_batch(batch: pd.DataFrame, cb: Codebook, matcher: Matcher, level: str, 
         if not spec.rules:
             continue
         if spec.rules not in layer_hits:
-            layer_hits[spec.rules] = get_rule_layer(spec.rules).hits(matcher, m, n, row_ctx)
+            layer = get_rule_layer(spec.rules, cb.language)
+            layer_hits[spec.rules] = layer.hits(matcher, m, n, row_ctx)
         h = layer_hits[spec.rules]
         scores[np.arange(n) * ncat + gi] += h.score
         counts += np.bincount(h.text * ncat + gi, minlength=n * ncat)
@@ -296,7 +352,7 @@ def _tag_batch(batch: pd.DataFrame, cb: Codebook, matcher: Matcher, level: str, 
         "score": scores.ravel(),
         "present": present.ravel(),
         "n_cues": counts,
-        "source": str_take([f"codebook:{cb.name}"], np.zeros(n * ncat, dtype=np.int64)),
+        "source": str_take([codebook_source(cb)], np.zeros(n * ncat, dtype=np.int64)),
     })
     cat_names = np.asarray(cats, dtype=object)
     ev, ev_rows = span_table(ev_parts, texts, row_unit_a, row_off_a, unit_ids, doc_ids,
@@ -344,7 +400,8 @@ def _empty_result(cb: Codebook, level: str) -> TagResult:
 
 
 # ---------------------------------------------------------------------- explain
-def explain(text_or_unit, category: str, codebook="surveillance", context=None) -> Explanation:
+def explain(text_or_unit, category: str, codebook="surveillance", context=None, *,
+            language: str | None = None) -> Explanation:
     """Say why a text (or a one-row units table) gets or does not get ``category``:
     the cues that matched, matches a not_near phrase cancelled, rules that fired,
     and the score against the category's threshold.
@@ -352,8 +409,9 @@ def explain(text_or_unit, category: str, codebook="surveillance", context=None) 
     ``context`` (actor names or a text such as the article title) is what the
     text responds to, used by rule layers such as whataboutism's. The text is
     scored by the same batch scorer as :func:`tag`, so the two always agree.
+    ``language`` picks a built-in codebook's translation (``"de"``, ``"fr"``).
     """
-    cb = load_codebook(codebook)
+    cb = load_codebook(codebook, language=language)
     if category not in cb.categories:
         raise TaggingError(f"explain: {cb.name} has no category {category!r}; "
                            f"categories: {', '.join(cb.categories)}")
@@ -361,7 +419,7 @@ def explain(text_or_unit, category: str, codebook="surveillance", context=None) 
     spec = cb[category]
     ctx = None
     if spec.rules and isinstance(context, str):
-        ctx = wa.focal_actors([context]) or None
+        ctx = wa.focal_actors([context], language=cb.language) or None
     elif spec.rules and context is not None:
         ctx = tuple(context)
     matcher = compiled_matcher(cb)

@@ -27,8 +27,12 @@ Rules (one feature column each, see :func:`rule_features`):
   another actor's wrong is the move itself).
 - ``other_wrong``: the same without a context to compare with (0.25).
 
-The lexicon is compiled into the same automaton as the codebook
-(:func:`rule_cues`), so the rules cost no second pass over the text;
+The lexicon (actors, wrongdoing words, each rule's phrases) is YAML, one
+file per language (``analysis/tagging/layers/whataboutism.en.yaml``, ``.de``,
+``.fr``), read once on first use; actor names are the same in every language,
+so a German comment is compared with its German article's actors. It is
+compiled into the same automaton as the codebook (:func:`rule_cues`), so
+the rules cost no second pass over the text;
 :func:`rule_arrays` applies them to a whole batch with numpy and
 :func:`combine` to one text (they agree; the tests check it).
 """
@@ -39,128 +43,112 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
-from analysis.tagging.codebook import Cue
+from analysis.tagging.codebook import _CUE_CHARS, Cue
 from analysis.tagging.matcher import Matcher, cue_tokens
+from threads.errors import ThreadframeError
 
 # ---------------------------------------------------------------------- lexicons
-# Actors: surface form -> canonical actor. Lower-case; matched on word boundaries.
-_ACTOR_GROUPS = {
-    # US agencies count as the US: a comment on the NSA under a story about
-    # the US government does not switch actor
-    "US": ["us", "u.s.", "u.s", "usa", "america", "american", "americans", "united states",
-           "washington", "uncle sam", "pentagon", "white house", "us government",
-           "nsa", "cia", "fbi", "dhs", "ice"],
-    "China": ["china", "chinese", "beijing", "ccp", "prc", "xi", "xi jinping", "communist party"],
-    "Russia": ["russia", "russian", "russians", "putin", "kremlin", "moscow", "soviet", "ussr"],
-    "Ukraine": ["ukraine", "ukrainian", "ukrainians", "zelensky", "zelenskyy", "kyiv", "kiev"],
-    "UK": ["uk", "britain", "british", "england", "english", "london", "gchq"],
-    "Europe": ["europe", "european", "europeans", "eu", "nato", "germany", "france", "german", "french"],
-    "Israel": ["israel", "israeli", "israelis", "idf", "netanyahu"],
-    "Palestine": ["palestine", "palestinian", "palestinians", "hamas", "gaza"],
-    "Iran": ["iran", "iranian", "iranians"],
-    "Saudi Arabia": ["saudi", "saudis", "saudi arabia"],
-    "India": ["india", "indian", "modi"],
-    "West": ["the west", "western", "westerners"],
-    "Big Tech": ["facebook", "google", "amazon", "apple", "microsoft", "twitter", "meta",
-                 "tiktok", "youtube", "big tech", "silicon valley", "mega-corps", "corporations"],
-    "Huawei": ["huawei", "zte", "hikvision"],
-    "Democrats": ["democrats", "democrat", "dems", "liberals", "liberal", "the left", "leftists",
-                  "lefties", "biden", "obama", "clinton", "hillary", "pelosi", "antifa", "blm"],
-    "Republicans": ["republicans", "republican", "gop", "conservatives", "the right",
-                    "trump", "trumpers", "maga", "bush", "reagan"],
-    "Police": ["police", "cops", "cop", "officers"],
-    "Media": ["media", "msm", "cnn", "fox", "nbc", "bbc", "press", "journalists", "techdirt"],
-    "Whites": ["whites", "white people", "white men", "white guy", "white supremacists"],
-    "Blacks": ["blacks", "black people", "black men", "black lives"],
-}
-ACTORS = {form: actor for actor, forms in _ACTOR_GROUPS.items() for form in forms}
-# "us" as a pronoun is far more common than the country: only upper-case "US" counts.
-_CASE_SENSITIVE = {"us": "US", "ice": "ICE", "fox": "Fox", "meta": "Meta"}
+# The words and phrases each rule looks for live in YAML beside the rule layer
+# (analysis/tagging/layers/whataboutism.<language>.yaml), like every other
+# lexicon: a linguist can read and extend them, and a language is one file.
+LEXICON_LANGUAGE = "en"
+_LEXICON_KEYS = {"language", "actors", "case_sensitive", "wrongs", "rules"}
 
-WRONGS = [
-    "surveil*", "spy", "spies", "spied", "spying", "kill", "kills", "killed", "killing",
-    "killings", "murder*", "bomb", "bombs", "bombed", "bombing*", "invade*", "invasion",
-    "invading", "war", "wars", "war crimes", "genocide", "massacre*", "tortur*", "occupied",
-    "occupation", "atrocities", "crimes", "corrupt*", "lie", "lies", "lied", "lying",
-    "steal*", "stole", "stolen", "rigged", "cheat*", "racist*", "racism", "riot*", "loot*",
-    "violence", "violent", "abuse*", "oppress*", "repression", "censor*", "propaganda",
-    "terror*", "regime change", "coup", "drone strikes", "collusion", "treason", "shot",
-    "shoot", "shooting", "burned", "burning", "destroyed", "attacked", "attack", "collect*",
-    "track", "tracks", "tracking", "direct access", "hypocrisy", "interfere*", "meddl*",
-    "blame*", "to blame", "fault", "responsible", "accountab*", "biased", "fake news",
-    "traitor*", "criminal charges", "dirt on", "slavery", "nazi*", "collud*",
-]
 
-# Each rule's lexical triggers, in codebook cue syntax (words, phrases matched
-# across punctuation, trailing * wildcards): compiled with the codebook's cues
-# into one automaton, so the rule layer costs one pass over the text.
-RULE_CUES: dict[str, list[str]] = {
-    "comparison": [
-        "does the same", "do the same", "did the same", "doing the same", "done the same",
-        "does exactly the same", "do exactly the same", "did exactly the same",
-        "same thing", "same things", "similar thing", "the exact same", "the same way",
-        "no different", "not any different", "no better", "just as bad", "equally bad",
-        "as bad as", "just as guilty", "equally guilty", "worse than", "far worse",
-        "everyone does", "everybody does", "they all do", "all do it",
-        "every country does", "all governments", "every government", "both sides",
-        "did it too", "does it too", "do it too", "did that too", "does that too",
-        "also spy", "also spies", "spy too", "also kill", "also kills", "also bomb",
-        "when they did it", "when he did it", "when she did it", "when obama did",
-        "when trump did", "when bush did", "when clinton did", "when biden did",
-        "same as", "like the us", "like america", "just like", "lives matter",
-        "imagine if", "if it was", "if it were", "if that was", "if obama", "if trump", "if biden",
-    ],
-    "selective_outrage": [
-        "where was the outrage", "where were the protests", "where was all the outrage",
-        "where is the outrage", "where's the outrage", "where was your outrage",
-        "where was everyone when", "where were you when", "where were they when",
-        "where was the media", "where were the media", "where was this", "where were all",
-        "i don't remember you", "i dont remember you", "i don't recall you", "didn't hear you",
-        "nobody cared when", "no one cared when", "nobody complained when", "no one complained when",
-        "nobody said anything when", "no one said anything when", "not a peep",
-        "suddenly care", "now you care", "now they care", "suddenly you care",
-    ],
-    "selective_attention": [
-        "never a mention", "never mention", "never mentions", "never mentioned", "no mention of",
-        "not a word about", "not a word on", "not one word", "never a word",
-        "nobody talks about", "no one talks about", "nobody mentions", "no one mentions",
-        "nobody reports", "no one reports", "nobody cares about", "no one cares about",
-        "don't hear about", "dont hear about", "never hear about", "didn't hear about",
-        "you never hear", "you don't hear", "media won't", "media doesn't", "media didn't",
-        "ignoring how", "ignoring the fact", "ignoring that", "ignore how", "ignore the fact",
-        "ignores the fact", "ignored the fact", "ignores how", "conveniently", "convenient",
-        "selective*", "forgot to mention", "forget to mention", "failed to mention",
-        "silent about", "silent on", "quiet about", "left out", "leave out", "leaves out",
-        "but never", "yet never",
-    ],
-    "counter_accusation": [
-        "look who's talking", "look whos talking", "look who is talking", "pot calling",
-        "pot meet kettle", "pot and kettle", "glass house", "glass houses", "you're one to talk",
-        "your one to talk", "you are one to talk", "clean up your own", "clean your own",
-        "in the mirror", "look at yourself", "look at yourselves", "your own country",
-        "your own house", "your own backyard", "your own government", "your own side",
-        "our own country", "our own backyard", "here at home", "at home we", "at least we don't",
-        "at least they don't", "at least we didn't", "at least they didn't", "says the guy",
-        "says the man", "says the country", "says the party", "says the one", "projection",
-        "you people", "you lot", "your side", "you guys", "hypocri*", "double standard",
-        "double standards",
-        "same people who", "the same people", "same ones who",
-    ],
-    # weak deflecting questions: on their own not enough, followed by another
-    # actor or a wrong they count as a comparison (see combine)
-    "what_about": [
-        "what about", "how about", "what of", "whatabout*", "funny how", "interesting how",
-        "strange how", "odd how", "amazing how", "curious how", "funny that", "how come",
-        "what happened to", "what happened with", "don't forget", "dont forget", "do not forget",
-        "remember when", "remember how", "why didn't you", "why didnt you", "why didn't they",
-        "why don't you", "why dont you", "why isn't anyone", "why is nobody", "why is no one",
-        "where was the", "where were the", "when it was", "when it's",
-    ],
-}
+class LexiconError(ThreadframeError):
+    """A whataboutism lexicon file that cannot be used: names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's whataboutism lexicon: actor forms, wrongdoing words, rule cues."""
+
+    language: str
+    actors: dict[str, tuple[str, ...]]  # canonical actor -> surface forms
+    case_sensitive: dict[str, str]  # form -> the form as it must be written ("us" -> "US")
+    wrongs: tuple[str, ...]
+    rules: dict[str, tuple[str, ...]]  # lexical rule -> its cue phrases
+    source: str = ""
+
+
+def _lexicon_path(language: str) -> Path:
+    return Path(str(resources.files("analysis") / "tagging" / "layers" / f"whataboutism.{language}.yaml"))
+
+
+@lru_cache(maxsize=1)
+def lexicon_languages() -> tuple[str, ...]:
+    """Languages with a shipped lexicon, English first: ``("en", "de", "fr")``."""
+    found = sorted(p.name.split(".")[1] for p in _lexicon_path("en").parent.glob("whataboutism.*.yaml"))
+    return (LEXICON_LANGUAGE, *(c for c in found if c != LEXICON_LANGUAGE))
+
+
+def lexicon_language(language: str | None) -> str:
+    """The lexicon used for ``language``: its own where one ships, English otherwise."""
+    code = str(language or LEXICON_LANGUAGE).lower().replace("_", "-").split("-")[0]
+    return code if code in lexicon_languages() else LEXICON_LANGUAGE
+
+
+def lexicon(language: str = LEXICON_LANGUAGE) -> Lexicon:
+    """The lexicon for ``language`` (English where none ships), read once on first use."""
+    return _read_lexicon(lexicon_language(language))
+
+
+@lru_cache(maxsize=8)
+def _read_lexicon(code: str) -> Lexicon:
+    path = _lexicon_path(code)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise LexiconError(f"{path}: cannot be read as YAML ({exc})") from None
+    known = None if code == LEXICON_LANGUAGE else set(lexicon(LEXICON_LANGUAGE).actors)
+    return _check_lexicon(data, str(path), code, known)
+
+
+def _check_lexicon(data, where: str, code: str, known_actors: set[str] | None) -> Lexicon:
+    def fail(msg: str):
+        raise LexiconError(f"{where}: {msg}")
+
+    def cues(value, what: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            fail(f"{what} must be a list of words or phrases")
+        bad = [v for v in value if not _CUE_CHARS.match(v) or not cue_tokens(v)]
+        if bad:
+            fail(f"{what}: {bad[0]!r} is not a cue (words, phrases and trailing * wildcards)")
+        return tuple(value)
+
+    if not isinstance(data, dict):
+        fail("expected a mapping with actors, wrongs and rules")
+    if unknown := sorted(set(data) - _LEXICON_KEYS):
+        fail(f"unknown key(s) {', '.join(unknown)}; keys are {', '.join(sorted(_LEXICON_KEYS))}")
+    if data.get("language", code) != code:
+        fail(f"says language {data.get('language')!r} but its name says {code!r}")
+    if not isinstance(data.get("actors"), dict):
+        fail("actors must map actor names to their forms")
+    if known_actors is not None and (extra := sorted(set(data["actors"]) - known_actors)):
+        fail(f"unknown actor(s) {', '.join(extra)}: actors are those of whataboutism.en.yaml, "
+             "so that a comment and its article name the same actors in any language")
+    rules = data.get("rules")
+    lexical = [r for r in RULE_WEIGHTS if r not in ("actor_switch", "other_wrong")]
+    if not isinstance(rules, dict) or (odd := sorted(set(rules) - set(lexical))):
+        fail(f"rules must map the lexical rules ({', '.join(lexical)}) to their cues"
+             + (f"; unknown: {', '.join(odd)}" if isinstance(rules, dict) else ""))
+    case = data.get("case_sensitive") or {}
+    if not isinstance(case, dict) or not all(isinstance(v, str) for v in case.values()):
+        fail("case_sensitive must map a form to the form as it must be written")
+    return Lexicon(language=code, source=where,
+                   actors={str(a): cues(f, f"actors: {a}") for a, f in data["actors"].items()},
+                   case_sensitive={str(k): v for k, v in case.items()},
+                   wrongs=cues(data.get("wrongs"), "wrongs"),
+                   rules={r: cues(rules[r], f"rules: {r}") for r in lexical if r in rules})
+
+
 RULE_WEIGHTS = {
     "comparison": 1.0,
     "selective_outrage": 1.0,
@@ -188,23 +176,24 @@ class RuleHit:
     weight: float
 
 
-def rule_cues() -> dict[str, list[Cue]]:
-    """The rule layer's lexicon as cue groups: one ``wa:<rule>`` per lexical rule,
-    ``wa:wrong`` and one ``wa:actor:<Actor>`` per actor."""
+def rule_cues(language: str = LEXICON_LANGUAGE) -> dict[str, list[Cue]]:
+    """The rule layer's lexicon in ``language`` as cue groups: one ``wa:<rule>`` per
+    lexical rule, ``wa:wrong`` and one ``wa:actor:<Actor>`` per actor."""
+    lex = lexicon(language)
     groups: dict[str, list[Cue]] = {}
-    for rule, pats in RULE_CUES.items():
-        groups[f"wa:{rule}"] = _cues(pats)
-    groups["wa:wrong"] = _cues(WRONGS)
-    for actor, forms in _ACTOR_GROUPS.items():
-        groups[f"wa:actor:{actor}"] = _cues(forms)
+    for rule, pats in lex.rules.items():
+        groups[f"wa:{rule}"] = _cues(pats, lex.case_sensitive)
+    groups["wa:wrong"] = _cues(lex.wrongs, lex.case_sensitive)
+    for actor, forms in lex.actors.items():
+        groups[f"wa:actor:{actor}"] = _cues(forms, lex.case_sensitive)
     return groups
 
 
-def _cues(patterns) -> list[Cue]:
+def _cues(patterns, case_sensitive: dict[str, str]) -> list[Cue]:
     out, seen = [], set()
     for p in patterns:
-        pat = _CASE_SENSITIVE.get(p, p)
-        cs = p in _CASE_SENSITIVE
+        pat = case_sensitive.get(p, p)
+        cs = p in case_sensitive
         tokens = cue_tokens(pat if cs else p)
         if (tokens, cs) in seen:
             continue
@@ -213,9 +202,9 @@ def _cues(patterns) -> list[Cue]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _matcher() -> Matcher:
-    return Matcher(None, extra=rule_cues())
+@lru_cache(maxsize=8)
+def _matcher(language: str = LEXICON_LANGUAGE) -> Matcher:
+    return Matcher(None, extra=rule_cues(language))
 
 
 def combine(group_hits: Iterable[tuple[str, int, int, str]],
@@ -255,8 +244,8 @@ def combine(group_hits: Iterable[tuple[str, int, int, str]],
     return hits
 
 
-def _group_hits(texts: list[str]) -> list[list[tuple[str, int, int, str]]]:
-    m = _matcher()
+def _group_hits(texts: list[str], language: str = LEXICON_LANGUAGE) -> list[list[tuple[str, int, int, str]]]:
+    m = _matcher(lexicon_language(language))
     _, hits, _ = m.match_batch(texts)
     out: list[list] = [[] for _ in texts]
     for ti, eid, s, e in hits:
@@ -266,27 +255,32 @@ def _group_hits(texts: list[str]) -> list[list[tuple[str, int, int, str]]]:
     return out
 
 
-def actor_mentions(text: str) -> list[tuple[str, int, int]]:
+def actor_mentions(text: str, language: str = LEXICON_LANGUAGE) -> list[tuple[str, int, int]]:
     """Actors named in ``text``: ``(actor, start, end)``."""
-    return [(g[9:], s, e) for g, s, e, _ in _group_hits([text or ""])[0] if g.startswith("wa:actor:")]
+    return [(g[9:], s, e) for g, s, e, _ in _group_hits([text or ""], language)[0]
+            if g.startswith("wa:actor:")]
 
 
-def focal_actors(texts: Iterable[str], top: int = 3) -> tuple[str, ...]:
-    """The actors a context (an article, a title) mentions most, most frequent first."""
+def focal_actors(texts: Iterable[str], top: int = 3, language: str = LEXICON_LANGUAGE) -> tuple[str, ...]:
+    """The actors a context (an article, a title) mentions most, most frequent first.
+
+    Actor names are the same in every language ("US", "China"), so a German
+    comment is compared with its German article's actors."""
     counts: Counter[str] = Counter()
-    for hits in _group_hits([t or "" for t in texts]):
+    for hits in _group_hits([t or "" for t in texts], language):
         counts.update(g[9:] for g, _, _, _ in hits if g.startswith("wa:actor:"))
     return tuple(a for a, _ in counts.most_common(top))
 
 
-def rule_hits(text: str, context_actors: Sequence[str] | None = None) -> list[RuleHit]:
+def rule_hits(text: str, context_actors: Sequence[str] | None = None,
+              language: str = LEXICON_LANGUAGE) -> list[RuleHit]:
     """Every rule that fires in ``text`` (all spans; :func:`score` counts each rule once).
 
     ``context_actors`` are the actors the text responds to (see
     :func:`focal_actors`); without them ``actor_switch`` cannot fire and the
     weaker ``other_wrong`` stands in for it.
     """
-    return combine(_group_hits([text or ""])[0], context_actors)
+    return combine(_group_hits([text or ""], language)[0], context_actors)
 
 
 def score(hits: Iterable[RuleHit]) -> float:
@@ -298,31 +292,30 @@ def score(hits: Iterable[RuleHit]) -> float:
 
 
 def is_whataboutism(text: str, context_actors: Sequence[str] | None = None,
-                    threshold: float = THRESHOLD) -> bool:
+                    threshold: float = THRESHOLD, language: str = LEXICON_LANGUAGE) -> bool:
     """Whether the rule layer calls ``text`` whataboutism."""
-    return score(rule_hits(text, context_actors)) >= threshold
+    return score(rule_hits(text, context_actors, language)) >= threshold
 
 
 def rule_features(texts: Iterable[str], context: Iterable[str | Sequence[str] | None] | None = None,
-                  binary: bool = False) -> pd.DataFrame:
+                  binary: bool = False, language: str = LEXICON_LANGUAGE) -> pd.DataFrame:
     """One row per text, one column per rule (hit counts, or 0/1 with ``binary``), plus ``score``.
 
     ``context`` gives, per text, what it responds to: a string (e.g. the
     article title; its most-mentioned actors become the focal actors), a
     sequence of actor names, or None. Use the columns as features beside a
     supervised model (analysis.tagging.tagger.CueFeatures can add them too).
+    ``language`` picks the lexicon (``"de"``, ``"fr"``; English by default).
     """
     texts = list(texts)
     ctx = [None] * len(texts) if context is None else list(context)
     if len(ctx) != len(texts):
-        from threads.errors import ThreadframeError
-
         raise ThreadframeError(f"rule_features: {len(texts)} texts but {len(ctx)} contexts")
     clean = [t if isinstance(t, str) else "" for t in texts]
-    masks = np.array([context_mask(_context_actors(c)) for c in ctx], dtype=np.int64)
+    masks = np.array([context_mask(_context_actors(c, language)) for c in ctx], dtype=np.int64)
     rows = np.zeros((len(texts), len(RULES)), dtype=float)
     scores = np.zeros(len(texts))
-    m = _matcher()
+    m = _matcher(lexicon_language(language))
     for lo in range(0, len(clean), 5000):
         chunk = clean[lo:lo + 5000]
         sc, _, (e_ti, e_r, _, _) = rule_arrays(m, m.match_arrays(chunk), len(chunk), masks[lo:lo + 5000])
@@ -335,16 +328,21 @@ def rule_features(texts: Iterable[str], context: Iterable[str | Sequence[str] | 
     return out
 
 
-def _context_actors(c) -> tuple[str, ...] | None:
+def _context_actors(c, language: str = LEXICON_LANGUAGE) -> tuple[str, ...] | None:
     if c is None or (isinstance(c, float) and np.isnan(c)):
         return None
     if isinstance(c, str):
-        return focal_actors([c]) or None
+        return focal_actors([c], language=language) or None
     return tuple(c) or None
 
 
 # ---------------------------------------------------------------------- batch form
-_ACTOR_INDEX = {a: i for i, a in enumerate(_ACTOR_GROUPS)}
+@lru_cache(maxsize=1)
+def _actor_index() -> dict[str, int]:
+    # one bit per actor of the English lexicon; other languages use the same actor names
+    return {a: i for i, a in enumerate(lexicon(LEXICON_LANGUAGE).actors)}
+
+
 _HAS_CONTEXT = 1 << 62  # set in every mask built from a non-empty context
 
 
@@ -353,15 +351,17 @@ def context_mask(actors: Sequence[str] | None) -> int:
     if not actors:
         return 0
     mask = _HAS_CONTEXT
+    index = _actor_index()
     for a in actors:
-        if a in _ACTOR_INDEX:
-            mask |= 1 << _ACTOR_INDEX[a]
+        if a in index:
+            mask |= 1 << index[a]
     return mask
 
 
 def _group_kinds(matcher: Matcher) -> np.ndarray:
     """Per matcher group: rule index (>= 0), -2 for wrongs, -(10 + actor) for actors, -1 else."""
     kinds = np.full(len(matcher.groups), -1, dtype=np.int64)
+    index = _actor_index()
     for gi, name in enumerate(matcher.groups):
         if not name.startswith("wa:"):
             continue
@@ -371,7 +371,7 @@ def _group_kinds(matcher: Matcher) -> np.ndarray:
         elif rest == "wrong":
             kinds[gi] = -2
         elif rest.startswith("actor:"):
-            kinds[gi] = -(10 + _ACTOR_INDEX[rest[6:]])
+            kinds[gi] = -(10 + index[rest[6:]])
     return kinds
 
 

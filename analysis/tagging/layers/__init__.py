@@ -9,7 +9,10 @@ NAME. A layer is any object with this small protocol (:class:`RuleLayer`):
 - ``hits(matcher, matches, n, contexts)``: for a batch of ``n`` texts, each
   text's score and one evidence row per rule that fired (:class:`LayerHits`).
   ``contexts[i]`` is what text ``i`` responds to: the actors its article (or
-  a given ``context``, such as a video title) names most, or ``None``.
+  a given ``context``, such as a video title) names most, or ``None``;
+- optionally ``for_language(code)``: the layer for codebooks in that language
+  (whataboutism has German and French lexicons); without it a layer is
+  used for every language as it is.
 
 A built-in layer is one module in this package that defines ``LAYER``; a
 user's layer is registered for the session with :func:`register_rule_layer`.
@@ -82,13 +85,17 @@ def register_rule_layer(layer: RuleLayer) -> RuleLayer:
     return layer
 
 
-def get_rule_layer(name: str) -> RuleLayer:
-    """The layer called ``name``; a ``KeyError`` naming the known ones otherwise."""
+def get_rule_layer(name: str, language: str | None = None) -> RuleLayer:
+    """The layer called ``name`` (for codebooks in ``language``, where the layer
+    has a version for it); a ``KeyError`` naming the known ones otherwise."""
     if name in _REGISTERED:
-        return _REGISTERED[name]
-    if name in _builtin_names():
-        return importlib.import_module(f"{__name__}.{name}").LAYER
-    raise KeyError(f"no rule layer {name!r}; known: {', '.join(rule_layer_names())}")
+        layer = _REGISTERED[name]
+    elif name in _builtin_names():
+        layer = importlib.import_module(f"{__name__}.{name}").LAYER
+    else:
+        raise KeyError(f"no rule layer {name!r}; known: {', '.join(rule_layer_names())}")
+    in_language = getattr(layer, "for_language", None)
+    return in_language(language) if language is not None and callable(in_language) else layer
 
 
 def _forget_compiled() -> None:
