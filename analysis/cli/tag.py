@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             b"threadframe_level": args.level.encode()}
     try:
         # stream batch by batch so memory does not grow with the corpus
-        for part in tag_batches(corpus, codebook, args.level, roles=roles,
+        for part in tag_batches(corpus, args.codebook, args.level, roles=roles,
                                 batch_size=args.batch_size, progress=not args.no_progress):
             for name in names:
                 table = pa.Table.from_pandas(getattr(part, name), preserve_index=False)
@@ -97,7 +97,7 @@ def _run_dataset(args: argparse.Namespace, codebook, roles) -> int:
 
     from analysis.tagging.tag_dataset import tag_dataset
 
-    out = tag_dataset(args.corpus, codebook, out=args.out, level=args.level, roles=roles,
+    out = tag_dataset(args.corpus, args.codebook, out=args.out, level=args.level, roles=roles,
                       batch_size=args.batch_size, n_jobs=args.n_jobs, progress=not args.no_progress)
     rows = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["rows"]
     print(f"tagged {rows['stance']} {args.level}s with {codebook.name} v{codebook.version}: "

@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from analysis.tagging.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
 from analysis.tagging.inputs import TaggingError
+from analysis.tagging.multilingual import chooses_language
 from threads.schema import CONTENT_ROLES
 
 TABLES = ("tags", "evidence", "stance", "stance_evidence")
@@ -53,7 +54,9 @@ def tag_dataset(dataset, codebook: str | Codebook = DEFAULT_CODEBOOK, *, out: st
     out_dir = Path(out)
     for name in TABLES:
         (out_dir / f"{name}.parquet").mkdir(parents=True, exist_ok=True)
-    tasks = [(str(ds.path), k, cb, level, roles_, batch_size, str(out_dir)) for k in range(ds.n_partitions)]
+    # a built-in name travels as the name, so each partition's documents get their language's codebook
+    given = codebook if chooses_language(codebook) else cb
+    tasks = [(str(ds.path), k, given, level, roles_, batch_size, str(out_dir)) for k in range(ds.n_partitions)]
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -92,13 +95,14 @@ def _tag_partition(task) -> dict[str, int]:
     import threads
     from analysis.tagging.tagger import _empty_result, tag_batches
 
-    path, k, cb, level, roles, batch_size, out = task
+    path, k, codebook, level, roles, batch_size, out = task
+    cb = load_codebook(codebook)
     corpus = threads.open_corpus(path).partition(k)
     meta = {b"threadframe_codebook": f"{cb.name}@{cb.version}".encode(), b"threadframe_level": level.encode()}
     writers: dict[str, pq.ParquetWriter] = {}
     counts = dict.fromkeys(TABLES, 0)
     # a partition with nothing to tag still gets its (empty) files: a missing file means a failure
-    parts = chain(tag_batches(corpus, cb, level, roles=roles, batch_size=batch_size), [None])
+    parts = chain(tag_batches(corpus, codebook, level, roles=roles, batch_size=batch_size), [None])
     try:
         for part in parts:
             if part is None:
