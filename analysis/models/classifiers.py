@@ -103,8 +103,10 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
 
     _default_name = "model"
 
+    # Defaults (FrameClassifier's) chosen by cross-validation on FrAC, on folds
+    # other than the reported ones: benchmarks/select_defaults.py, docs/validation.md.
     def __init__(self, *, pipeline=None, codebook="policy-frames", word_ngrams=(1, 2),
-                 char_ngrams=(2, 5), min_df=2, max_word_features=20000, max_char_features=40000,
+                 char_ngrams=(2, 4), min_df=1, max_word_features=20000, max_char_features=40000,
                  cue_weight=1.0, cue_pattern_weight=2.0, use_parent=True, context_weight=0.5,
                  context_column=None, text_column="text", estimator="svm", C=0.1,
                  class_weight="balanced", calibrate=True, calibration_cv=3,
@@ -153,10 +155,11 @@ class _TextClassifier(ClassifierMixin, BaseEstimator):
             parts.append(("rules", RuleScores(use_context=bool(self.use_parent))))
             weights["rules"] = float(self.cue_weight or 1.0)
         if self.use_parent:
+            parts.append(("has_context", HasContext()))
+        if self.use_parent and self.context_weight:
             parts.append(("context_words", TextTfidf("context", "word", self.word_ngrams,
                                                      self.min_df, self.max_word_features,
                                                      anonymize=self.anonymize)))
-            parts.append(("has_context", HasContext()))
             weights["context_words"] = float(self.context_weight)
             if cues:
                 parts.append(("context_cues", CueScores(self.codebook, "context",
@@ -390,10 +393,12 @@ class WhataboutismClassifier(_TextClassifier):
 
     _default_name = "whataboutism"
 
-    def __init__(self, *, pipeline=None, codebook=None, word_ngrams=(1, 2), char_ngrams=(2, 5),
+    # Defaults chosen by cross-validation on the YouTube and Twitter train +
+    # validation splits (other folds than the reported ones; select_defaults.py).
+    def __init__(self, *, pipeline=None, codebook=None, word_ngrams=(1, 2), char_ngrams=(2, 4),
                  min_df=2, max_word_features=20000, max_char_features=40000,
                  cue_weight=1.0, cue_pattern_weight=2.0, use_parent=True, context_weight=0.5,
-                 context_column=None, text_column="text", estimator="svm", C=0.1,
+                 context_column=None, text_column="text", estimator="svm", C=0.05,
                  class_weight="balanced", calibrate=True, calibration_cv=3,
                  threshold="auto", anonymize=True, name=None, random_state=0,
                  use_rules=True):

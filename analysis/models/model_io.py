@@ -36,7 +36,6 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.models._model_parts import load_features, load_head, load_head_params
 from analysis.models._model_check import (
     check_manifest,
     embed_codebook,
@@ -44,6 +43,7 @@ from analysis.models._model_check import (
     read_arrays,
     read_members,
 )
+from analysis.models._model_parts import load_features, load_head, load_head_params
 from threads.errors import InputError
 
 FORMAT = "threadframe-model/2"
