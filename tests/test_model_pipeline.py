@@ -144,3 +144,17 @@ def test_frac_floor_with_defaults(frac):
     labels = frac["frame"].to_numpy(dtype=object)
     pred = cross_val_predict(analysis.FrameClassifier(), frac["text"].tolist(), labels, cv=folds)
     assert f1_score(labels, pred, average="macro") >= 0.67
+
+
+@pytest.mark.parametrize("ngrams", [(2, 4), (1, 5), (3, 3)])
+def test_fast_char_ngrams_equal_scikit_learns(frac, ngrams):
+    from analysis.models.classifiers import as_units
+
+    train = as_units(frac["text"].tolist()[:300])
+    test = as_units(frac["text"].tolist()[300:] + ["Ünïcode  TEXT\twith   tabs", "", "a", "x" * 40])
+    part = TextTfidf(analyzer="char_wb", ngram_range=ngrams, min_df=1).fit(train)
+    reference = part.vectorizer_.transform(part._texts(test)).astype(np.float64)
+    for _ in range(2):  # the second pass reads the per-word cache
+        fast = part.transform(test)
+        assert fast.shape == reference.shape and fast.nnz == reference.nnz
+        assert abs(fast - reference).max() == 0.0
