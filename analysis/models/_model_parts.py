@@ -147,6 +147,8 @@ def load_head(path: Path, i: int, spec: dict, arrays: dict, params: dict, width)
     coef = arrays.get(f"head{i}_coef")
     intercept = arrays.get(f"head{i}_intercept")
     check_head_arrays(path, i, spec, coef, intercept, width)
+    if coef is None or intercept is None:  # check_head_arrays refuses these; for the type checker
+        raise _error(path, f"coefficients of head {i} are missing")
     base.coef_ = coef.astype(np.float64)
     base.intercept_ = intercept.astype(np.float64)
     base.classes_ = _decode_classes(spec["classes"])
