@@ -158,3 +158,16 @@ def test_fast_char_ngrams_equal_scikit_learns(frac, ngrams):
         fast = part.transform(test)
         assert fast.shape == reference.shape and fast.nnz == reference.nnz
         assert abs(fast - reference).max() == 0.0
+
+
+def test_anonymize_masks_and_leaves_plain_text_alone():
+    from analysis.models.features import anonymize
+
+    text = "Mail a.b@x.org or @bob, see HTTPS://x.y/z and www.q.com, call 555-123 4567."
+    masked = anonymize(text)
+    for secret in ("a.b@x.org", "@bob", "x.y/z", "www.q.com", "555-123 4567"):
+        assert secret not in masked
+    assert {"EMAIL", "@USER", "URL", "NUMBER"} <= set(masked.split())
+    plain = "The tax will cost every family money."
+    assert anonymize(plain) is plain
+    assert anonymize("In 2019 about 42 people") == "In 2019 about 42 people"  # short numbers stay
