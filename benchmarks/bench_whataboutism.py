@@ -62,7 +62,7 @@ class Plain:
 def _ours(platform):
     params = dict(WHATABOUTISM_PARAMS, name=f"whataboutism-{platform}")
     if platform == "twitter":
-        params.pop("context_column")
+        params.pop("context_column", None)
     return analysis.WhataboutismClassifier(**params)
 
 

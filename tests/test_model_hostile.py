@@ -235,6 +235,7 @@ def test_cli_predict_with_a_hostile_model_prints_no_file_lines(tmp_path, capsys,
     from analysis.cli import main
 
     def point_at(manifest):
+        manifest.pop("codebook", None)  # a file that names its codebook instead of carrying it
         manifest["params"]["codebook"] = "/etc/passwd"
         manifest["codebook_id"] = None
 

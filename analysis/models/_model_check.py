@@ -32,11 +32,11 @@ MAX_MEMBER_BYTES = {"manifest.json": 8 * 1024 * 1024, "vocabulary.json": 64 * 10
 #: Cap on all arrays together, as declared in the .npy headers.
 MAX_ARRAY_BYTES = 256 * 1024 * 1024
 MAX_ARRAY_MEMBERS = 4 * 1024
-_ARRAY_NAME = re.compile(r"^(word_idf|char_idf|head\d{1,4}_(coef|intercept|a|b))\.npy$")
+_ARRAY_NAME = re.compile(r"^([a-z][a-z0-9_]{0,39}_idf|head\d{1,4}_(coef|intercept|a|b))\.npy$")
 
 
 #: The model-file format named in every manifest (``analysis.models.model_io``).
-FORMAT = "threadframe-model/1"
+FORMAT = "threadframe-model/2"
 
 
 class ModelFileError(InputError):
@@ -193,10 +193,11 @@ def _check_header(path: Path, info: zipfile.ZipInfo, f) -> int:
 _TEXT, _FLAG, _LIST, _MAP = (str,), (bool,), (list,), (dict,)
 _REQUIRED = {"estimator": _TEXT, "params": _MAP, "classes": _MAP, "multilabel": _FLAG,
              "use_context": _FLAG, "cue_categories": _LIST, "rule_names": _LIST,
-             "n_train": (int,), "thresholds": _LIST, "heads": _LIST, "sha256": _MAP}
+             "n_train": (int,), "thresholds": _LIST, "heads": _LIST, "sha256": _MAP,
+             "features": _MAP, "head": _MAP}
 _OPTIONAL = {"name": (str, type(None)), "threadframe_version": (str, type(None)),
              "codebook_id": (str, type(None)), "codebook": (dict, type(None)),
-             "training_data": (str, dict), "scores": _MAP}
+             "training_data": (str, dict), "scores": _MAP, "pipeline_given": _FLAG}
 _KIND = {str: "text", bool: "true/false", list: "a list", dict: "a mapping", int: "a whole number",
          float: "a number", type(None): "null"}
 _HEAD = {"estimator": _TEXT, "classes": _MAP, "calibrated": _FLAG, "head_classes": _MAP}

@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from importlib import resources
 from pathlib import Path
@@ -38,14 +39,17 @@ import numpy as np
 from analysis.models._model_check import (
     FORMAT,
     ModelFileError,
-    check_head_arrays,
     check_manifest,
     embed_codebook,
     model_codebook,
     read_arrays,
     read_members,
 )
+from analysis.models._model_parts import decode_classes, load_features, load_head, load_head_params
 
+#: Formats this version refuses with a message to retrain (the pipeline parts changed in /2).
+OLD_FORMATS = ("threadframe-model/1",)
+_PART_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MEMBERS = ("manifest.json", "vocabulary.json", "arrays.npz")
 PRETRAINED = {"policy-frames": "policy-frames.tfm", "whataboutism": "whataboutism.tfm",
               "xstance-stance": "xstance-stance.tfm", "rumoureval-replies": "rumoureval-replies.tfm"}
@@ -73,12 +77,6 @@ def _encode_classes(classes) -> dict:
     return {"kind": kind, "values": [int(v) if kind == "int" else str(v) for v in values]}
 
 
-def _decode_classes(spec) -> np.ndarray:
-    if spec["kind"] == "int":
-        return np.array([int(v) for v in spec["values"]])
-    return np.array([str(v) for v in spec["values"]], dtype=object)
-
-
 def save_model(model, path, *, training_data: str | dict = "", scores: dict | None = None,
                card: dict | None = None) -> Path:
     """Write a fitted ``FrameClassifier`` / ``WhataboutismClassifier`` to ``path``.
@@ -101,21 +99,17 @@ def save_model(model, path, *, training_data: str | dict = "", scores: dict | No
     if cls_name not in kinds:
         raise ModelFileError(path, f"cannot save a {cls_name}; only {', '.join(kinds)}")
     check_is_fitted(model, "heads_")
-    params = {k: _jsonable(v) for k, v in model.get_params().items()}
+    params = {k: _jsonable(v) for k, v in model.get_params(deep=False).items() if k != "pipeline"}
     codebook = embed_codebook(params.get("codebook"))
     # The codebook travels inside the file; params keeps only its name.
     params["codebook"] = codebook["name"] if codebook else None
     arrays: dict[str, np.ndarray] = {}
-    vocab = {}
-    for key, vec in (("word", model.word_vectorizer_), ("char", model.char_vectorizer_)):
-        if vec is None:
-            continue
-        terms = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
-        vocab[key] = terms
-        arrays[f"{key}_idf"] = np.asarray(vec.idf_, dtype=np.float32)
+    vocab: dict[str, list[str]] = {}
+    features = _save_features(path, model, codebook, vocab, arrays)
+    head_spec = _save_head(path, model)
     heads = []
     for i, head in enumerate(model.heads_):
-        base, calibrators = _unwrap(head)
+        base, calibrators = _unwrap(head.model_)
         arrays[f"head{i}_coef"] = np.asarray(base.coef_, dtype=np.float32)
         arrays[f"head{i}_intercept"] = np.asarray(base.intercept_, dtype=np.float64)
         if calibrators is not None:
@@ -134,6 +128,9 @@ def save_model(model, path, *, training_data: str | dict = "", scores: dict | No
         "estimator": cls_name,
         "name": model.model_name,
         "params": params,
+        "pipeline_given": model.pipeline is not None,
+        "features": features,
+        "head": head_spec,
         "classes": _encode_classes(model.classes_),
         "multilabel": bool(model.multilabel_),
         "use_context": bool(model.use_context_),
@@ -159,6 +156,57 @@ def save_model(model, path, *, training_data: str | dict = "", scores: dict | No
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, data)
     return path
+
+
+def _save_features(path, model, codebook, vocab: dict, arrays: dict) -> dict:
+    """The manifest's ``features`` entry: each part of the FeatureUnion, its
+    parameters and fitted state (vocabularies and IDF weights go to the other members)."""
+    from sklearn.pipeline import FeatureUnion
+
+    from analysis.models.features import PARTS, CueScores, TextTfidf
+
+    union = model.features_
+    if not isinstance(union, FeatureUnion):
+        raise ModelFileError(path, f"cannot save features of type {type(union).__name__}; "
+                                   "only a FeatureUnion of threadframe's parts "
+                                   f"({', '.join(PARTS)})")
+    parts = []
+    for name, part in union.transformer_list:
+        if type(part).__name__ not in PARTS or not _PART_NAME.match(name):
+            raise ModelFileError(path, f"cannot save feature part {name!r} ({type(part).__name__}); "
+                                       f"a model file holds only {', '.join(PARTS)}")
+        params = {k: _jsonable(v) for k, v in part.get_params().items()}
+        state: dict = {}
+        if isinstance(part, TextTfidf):
+            state["active"] = part.vectorizer_ is not None
+            if part.vectorizer_ is not None:
+                vec = part.vectorizer_
+                vocab[name] = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+                arrays[f"{name}_idf"] = np.asarray(vec.idf_, dtype=np.float32)
+        elif isinstance(part, CueScores):
+            book = embed_codebook(part.codebook)
+            if (book and book["id"]) != (codebook and codebook["id"]):
+                raise ModelFileError(path, f"feature part {name!r} uses another codebook than the "
+                                           "model's own; a model file holds one codebook")
+            params["codebook"] = None  # the model's codebook, embedded once
+            state = {"active": bool(part.active_), "categories": list(part.categories_)}
+        elif hasattr(part, "names_"):
+            state = {"names": list(part.names_)}
+        else:
+            state = {"active": bool(part.active_)}
+        parts.append({"name": name, "part": type(part).__name__, "params": params, "state": state})
+    weights = {str(k): float(v) for k, v in (union.transformer_weights or {}).items()}
+    return {"parts": parts, "transformer_weights": weights}
+
+
+def _save_head(path, model) -> dict:
+    from analysis.models.head import LinearHead
+
+    head = model.heads_[0]
+    if not isinstance(head, LinearHead):
+        raise ModelFileError(path, f"cannot save a head of type {type(head).__name__}; "
+                                   "only threadframe's LinearHead")
+    return {"part": "LinearHead", "params": {k: _jsonable(v) for k, v in head.get_params().items()}}
 
 
 def _unwrap(head):
@@ -196,6 +244,15 @@ def _check_manifest(path: Path, members: dict[str, bytes]) -> dict:
     if not isinstance(manifest, dict):
         raise ModelFileError(path, "manifest.json is not a JSON object")
     fmt = manifest.get("format")
+    if fmt in OLD_FORMATS and manifest.get("estimator") in STANCE_ESTIMATORS:
+        # stance models version their own layout ("layout"); their container did not change in /2
+        fmt = FORMAT
+    if fmt in OLD_FORMATS:
+        raise ModelFileError(path, f"model format {fmt!r} was written by threadframe "
+                                   f"{manifest.get('threadframe_version', 'unknown')}, before "
+                                   "classifiers became pipelines; this threadframe reads "
+                                   f"{FORMAT!r}: retrain the model (same data, fit, save_model) "
+                                   "or load it with the threadframe version that wrote it")
     if fmt != FORMAT:
         raise ModelFileError(path, f"model format {fmt!r} is not supported by this threadframe "
                                    f"(it reads {FORMAT!r}); retrain the model or use the "
@@ -220,14 +277,6 @@ def _check_manifest(path: Path, members: dict[str, bytes]) -> dict:
 
 def load_model(path):
     """Load a model saved by :func:`save_model` (no unpickling: see module docs)."""
-    from sklearn.calibration import (
-        CalibratedClassifierCV,
-        _CalibratedClassifier,
-        _SigmoidCalibration,
-    )
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.svm import LinearSVC
-
     path = Path(path)
     members = _read_members(path)
     manifest = _check_manifest(path, members)
@@ -248,26 +297,14 @@ def load_model(path):
     except (ValueError, UnicodeDecodeError) as exc:
         raise ModelFileError(path, f"vocabulary unreadable ({exc})") from None
     if not isinstance(vocab, dict) or not all(
-            k in ("word", "char") and isinstance(v, list) and all(isinstance(t, str) for t in v)
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(t, str) for t in v)
             for k, v in vocab.items()):
-        raise ModelFileError(path, "vocabulary.json must map word/char to lists of terms")
+        raise ModelFileError(path, "vocabulary.json must map feature parts to lists of terms")
     arrays = read_arrays(path, members["arrays.npz"])
-    word, char = model._make_vectorizers()
-    vecs = {"word": word, "char": char}
-    n_features = 0
-    for key, vec in vecs.items():
-        if key not in vocab or vec is None:
-            vecs[key] = None
-            continue
-        terms = vocab[key]
-        idf = arrays.get(f"{key}_idf")
-        if idf is None or idf.shape != (len(terms),):
-            raise ModelFileError(path, f"{key} vocabulary and IDF weights do not match")
-        vec.vocabulary_ = {t: i for i, t in enumerate(terms)}
-        vec.idf_ = idf.astype(np.float64)
-        n_features += len(terms)
-    model.word_vectorizer_, model.char_vectorizer_ = vecs["word"], vecs["char"]
-    model.classes_ = _decode_classes(manifest["classes"])
+    union, unfitted = load_features(path, manifest["features"], codebook, vocab, arrays)
+    head_params = load_head_params(path, manifest["head"])
+    model.features_ = union
+    model.classes_ = decode_classes(manifest["classes"])
     model.multilabel_ = bool(manifest["multilabel"])
     model.use_context_ = bool(manifest["use_context"])
     model.cue_categories_ = list(manifest["cue_categories"])
@@ -276,44 +313,26 @@ def load_model(path):
     model.n_train_ = int(manifest["n_train"])
     model.thresholds_ = np.array([float(t) for t in manifest["thresholds"]], dtype=float)
     model.n_features_in_ = 1
+    n_features = sum(len(vocab.get(name, [])) for name, part in union.transformer_list
+                     if type(part).__name__ == "TextTfidf")
     heads = []
-    base_cls = {"LinearSVC": LinearSVC, "LogisticRegression": LogisticRegression}
     heads_width = None
     for i, spec in enumerate(manifest["heads"]):
-        if spec["estimator"] not in base_cls:
-            raise ModelFileError(path, f"unknown base estimator {spec['estimator']!r}")
-        base = base_cls[spec["estimator"]]()
-        coef = arrays.get(f"head{i}_coef")
-        intercept = arrays.get(f"head{i}_intercept")
-        check_head_arrays(path, i, spec, coef, intercept, heads_width)
-        heads_width = coef.shape[1]
-        base.coef_ = coef.astype(np.float64)
-        base.intercept_ = intercept.astype(np.float64)
-        base.classes_ = _decode_classes(spec["classes"])
-        base.n_features_in_ = coef.shape[1]
-        if not spec["calibrated"]:
-            heads.append(base)
-            continue
-        a, b = arrays.get(f"head{i}_a"), arrays.get(f"head{i}_b")
-        n_cal = 1 if len(spec["head_classes"]["values"]) == 2 else len(spec["head_classes"]["values"])
-        if a is None or b is None or a.shape != b.shape or a.shape != (n_cal,):
-            raise ModelFileError(path, f"calibration of head {i} is missing or malformed")
-        calibrators = []
-        for ai, bi in zip(a, b, strict=True):
-            c = _SigmoidCalibration()
-            c.a_, c.b_ = float(ai), float(bi)
-            calibrators.append(c)
-        head_classes = _decode_classes(spec["head_classes"])
-        head = CalibratedClassifierCV(base, method="sigmoid", ensemble=False)
-        head.calibrated_classifiers_ = [_CalibratedClassifier(base, calibrators,
-                                                              classes=head_classes,
-                                                              method="sigmoid")]
-        head.classes_ = head_classes
-        head.n_features_in_ = base.n_features_in_
+        head = load_head(path, i, spec, arrays, head_params, heads_width)
+        heads_width = head.model_.n_features_in_
         heads.append(head)
+    if heads_width is not None and heads_width < n_features:
+        raise ModelFileError(path, f"the heads have {heads_width} coefficients for "
+                                   f"{n_features} n-gram features")
     if len(model.thresholds_) != len(heads):
         raise ModelFileError(path, "thresholds and heads do not match")
     model.heads_ = heads
+    if manifest.get("pipeline_given"):
+        from sklearn.pipeline import Pipeline
+
+        from analysis.models.head import LinearHead
+
+        model.pipeline = Pipeline([("features", unfitted), ("head", LinearHead(**head_params))])
     model.training_data_ = manifest.get("training_data", "")
     model.scores_ = manifest.get("scores", {})
     model.threadframe_version_ = manifest.get("threadframe_version")
