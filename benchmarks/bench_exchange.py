@@ -29,8 +29,9 @@ import pandas as pd
 import threads
 
 ROOT = Path(__file__).resolve().parents[1]
-WORDS = ("police cameras track people in the city; rights groups say privacy matters; "
-         "firms sell facial recognition abroad; the economy needs trade; China exports its model").split()
+SENTENCE = ("police cameras track people in the city; rights groups say privacy matters; "
+            "firms sell facial recognition abroad; the economy needs trade; China exports its model")
+WORDS = SENTENCE.split(" ")
 
 
 def synthetic(docs: int, comments: int, seed: int = 0) -> threads.Corpus:
