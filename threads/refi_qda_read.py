@@ -177,8 +177,9 @@ def read_refi_qda(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES
                              body[start:end] if body is not None else None))
     segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
     coders = tuple(dict.fromkeys(users.values()))
-    return QdaCoding(segments=segments, units=tuple(units), categories=tuple(dict.fromkeys(codable)),
-                     coders=coders, source=str(path))
+    # two sources may share a name: a unit counts once
+    return QdaCoding(segments=segments, units=tuple(dict.fromkeys(units)),
+                     categories=tuple(dict.fromkeys(codable)), coders=coders, source=str(path))
 
 
 def _source_text(src, sources: dict[str, bytes]) -> str | None:
