@@ -221,3 +221,24 @@ def test_coding_of_an_unknown_code_is_named(tmp_path):
             f'<CodeRef targetGUID="{guid("code", "nope")}"/></Coding></TextSource></Sources></Project>')
     with pytest.raises(FormatError, match="which the code book lacks"):
         threads.read_refi_qda(_zip(tmp_path / "x.qdpx", {"project.qde": _xml(body)}))
+
+
+def test_a_maxqda_style_project_with_lower_case_folder_and_inline_text(tmp_path):
+    # MAXQDA and others write "sources/" or inline PlainTextContent; both are read
+    a, b = guid("s", "a"), guid("s", "b")
+    code, user = guid("code", "rights"), guid("user", "Ana")
+    body = (f'<Project xmlns="{NS}" name="m" origin="MAXQDA 2020"><Users><User guid="{user}" name="Ana"/></Users>'
+            f'<CodeBook><Codes><Code guid="{code}" name="rights" isCodable="true"/></Codes></CodeBook><Sources>'
+            f'<TextSource guid="{a}" name="doc A" plainTextPath="internal://{a}.txt">'
+            f'<PlainTextSelection guid="{guid("x", "1")}" startPosition="4" endPosition="10" creatingUser="{user}">'
+            f'<Coding guid="{guid("x", "2")}" creatingUser="{user}"><CodeRef targetGUID="{code}"/></Coding>'
+            f'</PlainTextSelection></TextSource>'
+            f'<TextSource guid="{b}" name="doc B"><PlainTextContent>Nothing here.</PlainTextContent></TextSource>'
+            f'</Sources></Project>')
+    root = et.fromstring(body.encode())
+    _valid(root)
+    p = _zip(tmp_path / "m.qdpx", {"project.qde": _xml(body), f"sources/{a}.txt": b"Our rights matter."})
+    q = threads.read_refi_qda(p)
+    assert q.segments[["unit_id", "coder", "category", "text"]].values.tolist() == [["doc A", "Ana", "rights", "rights"]]
+    sheet = q.coding_sheet()
+    assert sheet[["unit_id", "code"]].values.tolist() == [["doc A", 1], ["doc B", 0]]
