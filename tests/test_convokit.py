@@ -268,3 +268,16 @@ def test_an_utterance_added_in_convokit_reads_as_a_comment(tmp_path):
     assert pd.isna(row["parent_id"]) and row["depth"] == 1  # a top-level comment
     pd.testing.assert_frame_equal(back.units[back.units["unit_id"] != "new1"].reset_index(drop=True),
                                   corpus.units)
+
+
+def test_exchange_modules_do_not_import_analysis():
+    import subprocess
+    import sys
+
+    code = ("import sys, threads, threads.convokit, threads.refi_qda, threads.refi_qda_read, threads.tidy\n"
+            "threads.formats.registry()\n"
+            "assert not [m for m in sys.modules if m.split('.')[0] == 'analysis'], 'threads imported analysis'")
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(root), "PATH": ""})
+    assert proc.returncode == 0, proc.stderr

@@ -242,3 +242,13 @@ def test_a_maxqda_style_project_with_lower_case_folder_and_inline_text(tmp_path)
     assert q.segments[["unit_id", "coder", "category", "text"]].values.tolist() == [["doc A", "Ana", "rights", "rights"]]
     sheet = q.coding_sheet()
     assert sheet[["unit_id", "code"]].values.tolist() == [["doc A", 1], ["doc B", 0]]
+
+
+def test_tags_outside_the_code_system_warn(tmp_path, tagged):
+    from threads.errors import ThreadframeWarning
+
+    corpus, result = tagged
+    with pytest.warns(ThreadframeWarning, match="not in the code system"):
+        p = corpus.to_refi_qda(tmp_path / "p.qdpx", tags=result, codes={"security": "safety and crime"})
+    q = threads.read_refi_qda(p)
+    assert set(q.segments["category"]) == {"security"} and q.categories == ("security",)

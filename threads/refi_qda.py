@@ -157,6 +157,10 @@ def to_refi_qda(corpus: Corpus, path: str | os.PathLike, tags=None, codes=None, 
     names = [n for n, _ in system]
     if len(set(names)) != len(names):
         raise CorpusError(f"codes: category names repeat ({', '.join(sorted({n for n in names if names.count(n) > 1}))})")
+    left_out = sorted(set(tables.categories) - set(names)) if tables else []
+    if left_out:
+        warnings.warn(f"to_refi_qda: the tags' categories {', '.join(left_out)} are not in the code system "
+                      "(codes=); their segments are left out", ThreadframeWarning, stacklevel=3)
     texts = {str(u): (t if isinstance(t, str) else "") for u, t in zip(units["unit_id"], units["text"], strict=True)}
     selections = _selections(tables, texts, set(names))
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
