@@ -53,7 +53,7 @@ def test_project_validates_against_the_refi_qda_schema(tmp_path, tagged):
     sources = root.findall(f"{Q}Sources/{Q}TextSource")
     assert [s.get("name") for s in sources] == content["unit_id"].tolist()
     codes = root.findall(f"{Q}CodeBook/{Q}Codes/{Q}Code")
-    assert [c.get("name") for c in codes] == list(result.codebook.categories)
+    assert [c.get("name") for c in codes] == [*result.codebook.categories, "stance"]  # the stance group last
     assert codes[0].find(f"{Q}Description").text == result.codebook.specs[0].definition
     with zipfile.ZipFile(path) as z:  # each source's text is its own file, as the spec has it
         for s, text in zip(sources, content["text"], strict=True):
@@ -135,7 +135,7 @@ def test_human_codes_come_back_for_reliability(tmp_path, tagged):
     assert q.coders == (AUTO_CODER, "Ana", "Ben")
     sheet = q.coding_sheet()
     assert set(sheet["coder"]) == {"Ana", "Ben"}
-    assert len(sheet) == 2 * len(units) * len(result.codebook.categories)
+    assert len(sheet) == 2 * len(units) * (len(result.codebook.categories) + 2)  # + stance:critical/supportive
     ana = sheet[(sheet["coder"] == "Ana") & (sheet["code"] == 1)]
     assert sorted(zip(ana["unit_id"], ana["category"], strict=True)) == sorted(
         [(units[0], "geopolitics"), (units[1], "security")])
@@ -251,4 +251,21 @@ def test_tags_outside_the_code_system_warn(tmp_path, tagged):
     with pytest.warns(ThreadframeWarning, match="not in the code system"):
         p = corpus.to_refi_qda(tmp_path / "p.qdpx", tags=result, codes={"security": "safety and crime"})
     q = threads.read_refi_qda(p)
-    assert set(q.segments["category"]) == {"security"} and q.categories == ("security",)
+    assert set(q.segments["category"]) <= {"security", "stance:critical", "stance:supportive"}
+    assert q.categories == ("security", "stance:critical", "stance:supportive")
+
+
+def test_stance_as_whole_unit_codes(tmp_path, tagged):
+    from types import SimpleNamespace
+
+    corpus, real = tagged
+    sides = ["critical", "supportive", "neutral"] * len(real.stance)
+    result = SimpleNamespace(tags=real.tags, evidence=real.evidence,  # a tagging result, duck-typed
+                             stance=real.stance.assign(stance=sides[:len(real.stance)]))
+    q = threads.read_refi_qda(corpus.to_refi_qda(tmp_path / "p.qdpx", tags=result, codes=real.codebook))
+    _valid(_qde(tmp_path / "p.qdpx"))
+    assert q.categories[-2:] == ("stance:critical", "stance:supportive") and "stance" not in q.categories
+    sheet = q.coding_sheet(include_auto=True).set_index(["unit_id", "category"])["code"]
+    for unit_id, side in result.stance[["unit_id", "stance"]].values:
+        for code in ("critical", "supportive"):
+            assert sheet.loc[(unit_id, f"stance:{code}")] == int(side == code)

@@ -14,7 +14,9 @@ A ``.qdpx`` is a zip of ``project.qde`` (XML in the REFI-QDA Project schema,
 - the automated coding (``tags=``) as coded segments (``PlainTextSelection``
   with ``startPosition``/``endPosition`` in characters of the unit's text),
   made by the user ``threadframe``: each cue match of a category present in
-  the unit, or the whole unit where a present category has no span (a model's tag).
+  the unit, or the whole unit where a present category has no span (a model's tag);
+- with a stance table in ``tags``, a code group ``stance`` with the codes
+  ``stance:critical`` and ``stance:supportive``, each on the whole unit.
 
 GUIDs are derived from the ids (uuid5), so the same corpus gives the same
 GUIDs on every export. :func:`threads.read_refi_qda` reads the codes people
@@ -141,6 +143,22 @@ def _selections(tables, texts: dict[str, str], known: set[str]) -> dict[str, lis
     return out
 
 
+#: Codes for the stance of a unit (whole-unit segments; neutral units get none).
+STANCE_CODES = ("stance:critical", "stance:supportive")
+
+
+def _stance_selections(tables, texts: dict[str, str]) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Per unit: a whole-unit segment coded ``stance:critical`` or ``stance:supportive``."""
+    out: dict[str, list[tuple[int, int, str, str]]] = {}
+    if tables is None or not len(tables.stance):
+        return out
+    for u, side in zip(tables.stance["unit_id"].tolist(), tables.stance["stance"].tolist(), strict=True):
+        code = f"stance:{side}"
+        if code in STANCE_CODES and u in texts:
+            out.setdefault(u, []).append((0, len(texts[u]), code, code))
+    return out
+
+
 def to_refi_qda(corpus: Corpus, path: str | os.PathLike, tags=None, codes=None, *,
                 roles: Iterable[str] | None = CONTENT_ROLES) -> Path:
     """Write ``corpus`` as a REFI-QDA project ``path`` (a ``.qdpx`` zip); see the module doc."""
@@ -163,19 +181,29 @@ def to_refi_qda(corpus: Corpus, path: str | os.PathLike, tags=None, codes=None, 
                       "(codes=); their segments are left out", ThreadframeWarning, stacklevel=3)
     texts = {str(u): (t if isinstance(t, str) else "") for u, t in zip(units["unit_id"], units["text"], strict=True)}
     selections = _selections(tables, texts, set(names))
+    stances = _stance_selections(tables, texts)
+    with_stance = tables is not None and len(tables.stance) > 0  # the codes, even where no unit has a side
+    for u, whole in stances.items():
+        selections.setdefault(u, []).extend(whole)
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     user = guid("user", AUTO_CODER)
     project = ET.Element(_q("Project"), {
         "name": _clean(path.stem), "origin": "threadframe", "creatingUserGUID": user, "creationDateTime": now,
         "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation": SCHEMA_LOCATION})
     ET.SubElement(ET.SubElement(project, _q("Users")), _q("User"), {"guid": user, "name": AUTO_CODER})
-    if system:
+    if system or with_stance:
         codes_el = ET.SubElement(ET.SubElement(project, _q("CodeBook")), _q("Codes"))
         for name, description in system:
             code = ET.SubElement(codes_el, _q("Code"), {"guid": guid("code", name), "name": _clean(name),
                                                         "isCodable": "true"})
             if description:
                 ET.SubElement(code, _q("Description")).text = _clean(description)
+        if with_stance:  # a group (not codable itself) with a code per side
+            group = ET.SubElement(codes_el, _q("Code"), {"guid": guid("code", "stance"), "name": "stance",
+                                                         "isCodable": "false"})
+            ET.SubElement(group, _q("Description")).text = "the unit's stance, as the tagger read it"
+            for name in STANCE_CODES:
+                ET.SubElement(group, _q("Code"), {"guid": guid("code", name), "name": name, "isCodable": "true"})
     variables = ET.SubElement(project, _q("Variables"))
     for name, kind, _ in VARIABLES:
         ET.SubElement(variables, _q("Variable"), {"guid": guid("variable", name), "name": name,
