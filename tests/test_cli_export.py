@@ -51,7 +51,7 @@ def test_refi_qda_uses_the_tags_codebook(tmp_path, corpus_and_tags):
     with zipfile.ZipFile(tmp_path / "p.qdpx") as z:
         assert schema.validate(et.fromstring(z.read("project.qde"))), schema.error_log
     q = threads.read_refi_qda(tmp_path / "p.qdpx")
-    assert q.categories == load_codebook("surveillance").categories
+    assert q.categories == (*load_codebook("surveillance").categories, "stance:critical", "stance:supportive")
     tags = pd.read_parquet(tags_dir / "tags.parquet")
     sheet = q.coding_sheet(include_auto=True)
     assert sheet["code"].sum() == int(tags["present"].sum())

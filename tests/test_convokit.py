@@ -240,3 +240,44 @@ def test_reply_to_a_missing_utterance_is_an_orphan(tmp_path):
         c = threads.from_convokit(d)
     row = c.units.set_index("platform_id").loc["c2"]
     assert "orphan" in row["flags"] and row["depth"] == 1
+
+
+def test_missing_conversation_ids_follow_the_reply_chain(tmp_path):
+    d = _copy(tmp_path)
+    lines = _lines(d)
+    for u in lines:
+        if u["id"] in ("c2", "c4"):
+            u["conversation_id"] = None  # ConvoKit fills these from the reply chain; so do we
+    (d / "utterances.jsonl").write_text("".join(json.dumps(u) + "\n" for u in lines))
+    c = threads.from_convokit(d)
+    u = c.units.set_index("platform_id")
+    assert u.loc["c2", "doc_id"] == "p1" and u.loc["c4", "doc_id"] == "p1"
+    assert u.loc["c4", "parent_id"] == "p1:c3"
+
+
+def test_an_utterance_added_in_convokit_reads_as_a_comment(tmp_path):
+    corpus = _quiet_read(PLATFORMS / "reddit_thread.json")
+    folder = corpus.to_convokit(tmp_path / "ck")
+    doc = corpus.docs["doc_id"].iloc[0]
+    with open(folder / "utterances.jsonl", "a", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "new1", "conversation_id": doc, "text": "Added later.", "speaker": "zoe",
+                            "meta": {}, "reply-to": doc, "timestamp": 1700000900, "vectors": []}) + "\n")
+    back = threads.from_convokit(folder)
+    row = back.units.set_index("unit_id").loc["new1"]
+    assert row["role"] == "comment" and row["author"] == "zoe" and row["text"] == "Added later."
+    assert pd.isna(row["parent_id"]) and row["depth"] == 1  # a top-level comment
+    pd.testing.assert_frame_equal(back.units[back.units["unit_id"] != "new1"].reset_index(drop=True),
+                                  corpus.units)
+
+
+def test_exchange_modules_do_not_import_analysis():
+    import subprocess
+    import sys
+
+    code = ("import sys, threads, threads.convokit, threads.refi_qda, threads.refi_qda_read, threads.tidy\n"
+            "threads.formats.registry()\n"
+            "assert not [m for m in sys.modules if m.split('.')[0] == 'analysis'], 'threads imported analysis'")
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(root), "PATH": ""})
+    assert proc.returncode == 0, proc.stderr

@@ -53,7 +53,7 @@ def test_project_validates_against_the_refi_qda_schema(tmp_path, tagged):
     sources = root.findall(f"{Q}Sources/{Q}TextSource")
     assert [s.get("name") for s in sources] == content["unit_id"].tolist()
     codes = root.findall(f"{Q}CodeBook/{Q}Codes/{Q}Code")
-    assert [c.get("name") for c in codes] == list(result.codebook.categories)
+    assert [c.get("name") for c in codes] == [*result.codebook.categories, "stance"]  # the stance group last
     assert codes[0].find(f"{Q}Description").text == result.codebook.specs[0].definition
     with zipfile.ZipFile(path) as z:  # each source's text is its own file, as the spec has it
         for s, text in zip(sources, content["text"], strict=True):
@@ -135,7 +135,7 @@ def test_human_codes_come_back_for_reliability(tmp_path, tagged):
     assert q.coders == (AUTO_CODER, "Ana", "Ben")
     sheet = q.coding_sheet()
     assert set(sheet["coder"]) == {"Ana", "Ben"}
-    assert len(sheet) == 2 * len(units) * len(result.codebook.categories)
+    assert len(sheet) == 2 * len(units) * (len(result.codebook.categories) + 2)  # + stance:critical/supportive
     ana = sheet[(sheet["coder"] == "Ana") & (sheet["code"] == 1)]
     assert sorted(zip(ana["unit_id"], ana["category"], strict=True)) == sorted(
         [(units[0], "geopolitics"), (units[1], "security")])
@@ -221,3 +221,51 @@ def test_coding_of_an_unknown_code_is_named(tmp_path):
             f'<CodeRef targetGUID="{guid("code", "nope")}"/></Coding></TextSource></Sources></Project>')
     with pytest.raises(FormatError, match="which the code book lacks"):
         threads.read_refi_qda(_zip(tmp_path / "x.qdpx", {"project.qde": _xml(body)}))
+
+
+def test_a_maxqda_style_project_with_lower_case_folder_and_inline_text(tmp_path):
+    # MAXQDA and others write "sources/" or inline PlainTextContent; both are read
+    a, b = guid("s", "a"), guid("s", "b")
+    code, user = guid("code", "rights"), guid("user", "Ana")
+    body = (f'<Project xmlns="{NS}" name="m" origin="MAXQDA 2020"><Users><User guid="{user}" name="Ana"/></Users>'
+            f'<CodeBook><Codes><Code guid="{code}" name="rights" isCodable="true"/></Codes></CodeBook><Sources>'
+            f'<TextSource guid="{a}" name="doc A" plainTextPath="internal://{a}.txt">'
+            f'<PlainTextSelection guid="{guid("x", "1")}" startPosition="4" endPosition="10" creatingUser="{user}">'
+            f'<Coding guid="{guid("x", "2")}" creatingUser="{user}"><CodeRef targetGUID="{code}"/></Coding>'
+            f'</PlainTextSelection></TextSource>'
+            f'<TextSource guid="{b}" name="doc B"><PlainTextContent>Nothing here.</PlainTextContent></TextSource>'
+            f'</Sources></Project>')
+    root = et.fromstring(body.encode())
+    _valid(root)
+    p = _zip(tmp_path / "m.qdpx", {"project.qde": _xml(body), f"sources/{a}.txt": b"Our rights matter."})
+    q = threads.read_refi_qda(p)
+    assert q.segments[["unit_id", "coder", "category", "text"]].values.tolist() == [["doc A", "Ana", "rights", "rights"]]
+    sheet = q.coding_sheet()
+    assert sheet[["unit_id", "code"]].values.tolist() == [["doc A", 1], ["doc B", 0]]
+
+
+def test_tags_outside_the_code_system_warn(tmp_path, tagged):
+    from threads.errors import ThreadframeWarning
+
+    corpus, result = tagged
+    with pytest.warns(ThreadframeWarning, match="not in the code system"):
+        p = corpus.to_refi_qda(tmp_path / "p.qdpx", tags=result, codes={"security": "safety and crime"})
+    q = threads.read_refi_qda(p)
+    assert set(q.segments["category"]) <= {"security", "stance:critical", "stance:supportive"}
+    assert q.categories == ("security", "stance:critical", "stance:supportive")
+
+
+def test_stance_as_whole_unit_codes(tmp_path, tagged):
+    from types import SimpleNamespace
+
+    corpus, real = tagged
+    sides = ["critical", "supportive", "neutral"] * len(real.stance)
+    result = SimpleNamespace(tags=real.tags, evidence=real.evidence,  # a tagging result, duck-typed
+                             stance=real.stance.assign(stance=sides[:len(real.stance)]))
+    q = threads.read_refi_qda(corpus.to_refi_qda(tmp_path / "p.qdpx", tags=result, codes=real.codebook))
+    _valid(_qde(tmp_path / "p.qdpx"))
+    assert q.categories[-2:] == ("stance:critical", "stance:supportive") and "stance" not in q.categories
+    sheet = q.coding_sheet(include_auto=True).set_index(["unit_id", "category"])["code"]
+    for unit_id, side in result.stance[["unit_id", "stance"]].values:
+        for code in ("critical", "supportive"):
+            assert sheet.loc[(unit_id, f"stance:{code}")] == int(side == code)

@@ -42,6 +42,8 @@ def restore(utterances: list[dict], convos: dict, overall: dict, speakers: dict,
     doc_rows: list[dict] = []
     rows: list[dict] = []
     times: list = []
+    depth_of: dict[str, int] = {}
+    root_ids = {str(u["id"]) for u in utterances if isinstance(u.get("meta"), dict) and u["meta"].get("role") == "document"}
     for n, u in enumerate(utterances, 1):
         meta = _meta(u, entry, n)
         doc_id = str(u["conversation_id"])
@@ -54,7 +56,12 @@ def restore(utterances: list[dict], convos: dict, overall: dict, speakers: dict,
             continue
         row: dict[str, Any] = {"doc_id": doc_id, "unit_id": str(u["id"])}
         row.update({k: meta.get(k) for k in UNIT_META})
-        row["parent_id"] = meta["threadframe_parent"] if "threadframe_parent" in meta else u.get("reply-to")
+        row["role"] = row["role"] or "comment"  # an utterance added in ConvoKit after the export
+        reply = u.get("reply-to")
+        row["parent_id"] = meta.get("threadframe_parent", None if reply in root_ids else reply)
+        if row["depth"] is None:  # added in ConvoKit: one below its parent (parents come first)
+            row["depth"] = depth_of.get(row["parent_id"], 0) + 1
+        depth_of[row["unit_id"]] = row["depth"]
         speaker = u.get("speaker", u.get("user"))
         row["author"] = None if speaker in unknown else speaker
         row["text"] = u.get("text") or ""
@@ -75,6 +82,21 @@ def restore(utterances: list[dict], convos: dict, overall: dict, speakers: dict,
     return Corpus(docs=docs, units=units.reindex(columns=columns), problems=problems)
 
 
+def _conversation_ids(utterances: list[dict]) -> list[str]:
+    """Each utterance's conversation; a missing one is its reply chain's (its root's id at the top),
+    as ConvoKit fills them in (``fill_missing_conversation_ids``)."""
+    given = {str(u["id"]): u.get("conversation_id", u.get("root")) for u in utterances}
+    reply = {str(u["id"]): u.get("reply-to", u.get("reply_to")) for u in utterances}
+    out = []
+    for u in utterances:
+        node, seen = str(u["id"]), set()
+        while given.get(node) is None and reply.get(node) is not None and node not in seen:
+            seen.add(node)
+            node = str(reply[node])
+        out.append(str(given[node]) if given.get(node) is not None else node)
+    return out
+
+
 def _author(u: dict, unknown: set[str]) -> str | None:
     """The speaker, or None where the corpus does not know it (Reddit's ``[deleted]``, as threads.read has it)."""
     speaker = u.get("speaker", u.get("user"))
@@ -86,8 +108,9 @@ def foreign(utterances: list[dict], convos: dict, speakers: dict, entry: Path) -
     b = ThreadBuilder(entry, "convokit")
     unknown = _unknown(speakers)
     by_convo: dict[str, list[tuple[int, dict]]] = {}
+    convo_of = _conversation_ids(utterances)
     for n, u in enumerate(utterances, 1):
-        by_convo.setdefault(str(u.get("conversation_id", u.get("root"))), []).append((n, u))
+        by_convo.setdefault(convo_of[n - 1], []).append((n, u))
     extras: dict[str, dict] = {}
     binary: set[str] = set()
     for cid, utts in by_convo.items():

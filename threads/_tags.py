@@ -38,8 +38,11 @@ class TagTables:
 
     def present(self) -> dict[str, list[str]]:
         """Categories present, per unit id (in category order)."""
+        out: dict[str, list[str]] = {}
         t = self.tags[self.tags["present"].astype(bool)]
-        return {str(u): [str(c) for c in g["category"]] for u, g in t.groupby("unit_id", sort=False)}
+        for u, c in zip(t["unit_id"].tolist(), t["category"].tolist(), strict=True):  # no groupby: many small groups
+            out.setdefault(u, []).append(c)
+        return out
 
 
 def _frame(obj, name: str) -> pd.DataFrame:

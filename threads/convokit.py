@@ -62,6 +62,8 @@ EXPECTED = "a ConvoKit corpus folder (utterances.jsonl with id, conversation_id,
 # ---------------------------------------------------------------------- values
 def json_value(v: Any) -> Any:
     """``v`` as plain JSON: NA/NaN -> null, numpy scalars -> Python, times -> ISO 8601 UTC."""
+    if v is None or type(v) is str or type(v) is int:  # the common cases first: this runs per value
+        return v
     if isinstance(v, (list, tuple, np.ndarray)):
         return [json_value(x) for x in v]
     if isinstance(v, dict):
@@ -108,11 +110,15 @@ def to_convokit(corpus: Corpus, path: str | os.PathLike, tags=None) -> Path:
     evidence: dict[str, list] = {}
     stance: dict[str, dict] = {}
     if tables is not None:
-        for u, c, s in zip(tables.tags["unit_id"], tables.tags["category"], tables.tags["score"], strict=True):
+        t = tables.tags
+        for u, c, s in zip(t["unit_id"].tolist(), t["category"].tolist(), t["score"].tolist(), strict=True):
             scores.setdefault(u, {})[c] = float(s)
-        ev_cols = [c for c in ("category", "cue", "start", "end", "matched", "sentence") if c in tables.evidence]
-        for rec in tables.evidence[["unit_id", *ev_cols]].to_dict("records") if len(tables.evidence) else []:
-            evidence.setdefault(rec.pop("unit_id"), []).append(json_value(rec))
+        ev = tables.evidence
+        ev_cols = [c for c in ("category", "cue", "start", "end", "matched", "sentence") if c in ev]
+        if len(ev):
+            values = [[json_value(v) for v in ev[c].tolist()] for c in ev_cols]
+            for u, *row in zip(ev["unit_id"].tolist(), *values, strict=True):
+                evidence.setdefault(u, []).append(dict(zip(ev_cols, row, strict=True)))
         for rec in tables.stance.to_dict("records") if len(tables.stance) else []:
             stance[rec["unit_id"]] = {"stance": json_value(rec["stance"]),
                                       "stance_score": json_value(rec.get("score"))}

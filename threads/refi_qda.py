@@ -14,7 +14,9 @@ A ``.qdpx`` is a zip of ``project.qde`` (XML in the REFI-QDA Project schema,
 - the automated coding (``tags=``) as coded segments (``PlainTextSelection``
   with ``startPosition``/``endPosition`` in characters of the unit's text),
   made by the user ``threadframe``: each cue match of a category present in
-  the unit, or the whole unit where a present category has no span (a model's tag).
+  the unit, or the whole unit where a present category has no span (a model's tag);
+- with a stance table in ``tags``, a code group ``stance`` with the codes
+  ``stance:critical`` and ``stance:supportive``, each on the whole unit.
 
 GUIDs are derived from the ids (uuid5), so the same corpus gives the same
 GUIDs on every export. :func:`threads.read_refi_qda` reads the codes people
@@ -23,6 +25,7 @@ added back (see :mod:`threads._qdpx_read`).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import uuid
@@ -48,6 +51,7 @@ SCHEMA_LOCATION = f"{NS} http://schema.qdasoftware.org/versions/Project/v1.0/Pro
 #: The user that made the automated coding.
 AUTO_CODER = "threadframe"
 _GUID_NS = uuid.UUID("6f6c1a52-3a8e-4d6c-9a55-1b7c0e0f7a17")
+_GUID_NS_BYTES = _GUID_NS.bytes  # a property that builds the bytes on every access
 #: Characters XML 1.0 cannot hold (in names and descriptions; the source files keep them).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: Variables of each source: (name, type, units column).
@@ -59,8 +63,16 @@ ET.register_namespace("", NS)
 
 
 def guid(kind: str, key: str) -> str:
-    """A stable GUID for ``key`` of ``kind`` (code, source, selection, ...)."""
-    return str(uuid.uuid5(_GUID_NS, f"{kind}\x1f{key}")).upper()
+    """A stable GUID for ``key`` of ``kind`` (code, source, selection, ...): ``uuid5``, upper case.
+
+    Computed as uuid5 does (SHA-1 of namespace and name, version and variant
+    bits set) without building ``UUID`` objects, which cost most of the export.
+    """
+    b = bytearray(hashlib.sha1(_GUID_NS_BYTES + f"{kind}\x1f{key}".encode()).digest()[:16])
+    b[6] = (b[6] & 0x0F) | 0x50
+    b[8] = (b[8] & 0x3F) | 0x80
+    h = b.hex().upper()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _q(tag: str) -> str:
@@ -131,6 +143,22 @@ def _selections(tables, texts: dict[str, str], known: set[str]) -> dict[str, lis
     return out
 
 
+#: Codes for the stance of a unit (whole-unit segments; neutral units get none).
+STANCE_CODES = ("stance:critical", "stance:supportive")
+
+
+def _stance_selections(tables, texts: dict[str, str]) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Per unit: a whole-unit segment coded ``stance:critical`` or ``stance:supportive``."""
+    out: dict[str, list[tuple[int, int, str, str]]] = {}
+    if tables is None or not len(tables.stance):
+        return out
+    for u, side in zip(tables.stance["unit_id"].tolist(), tables.stance["stance"].tolist(), strict=True):
+        code = f"stance:{side}"
+        if code in STANCE_CODES and u in texts:
+            out.setdefault(u, []).append((0, len(texts[u]), code, code))
+    return out
+
+
 def to_refi_qda(corpus: Corpus, path: str | os.PathLike, tags=None, codes=None, *,
                 roles: Iterable[str] | None = CONTENT_ROLES) -> Path:
     """Write ``corpus`` as a REFI-QDA project ``path`` (a ``.qdpx`` zip); see the module doc."""
@@ -147,21 +175,35 @@ def to_refi_qda(corpus: Corpus, path: str | os.PathLike, tags=None, codes=None, 
     names = [n for n, _ in system]
     if len(set(names)) != len(names):
         raise CorpusError(f"codes: category names repeat ({', '.join(sorted({n for n in names if names.count(n) > 1}))})")
+    left_out = sorted(set(tables.categories) - set(names)) if tables else []
+    if left_out:
+        warnings.warn(f"to_refi_qda: the tags' categories {', '.join(left_out)} are not in the code system "
+                      "(codes=); their segments are left out", ThreadframeWarning, stacklevel=3)
     texts = {str(u): (t if isinstance(t, str) else "") for u, t in zip(units["unit_id"], units["text"], strict=True)}
     selections = _selections(tables, texts, set(names))
+    stances = _stance_selections(tables, texts)
+    with_stance = tables is not None and len(tables.stance) > 0  # the codes, even where no unit has a side
+    for u, whole in stances.items():
+        selections.setdefault(u, []).extend(whole)
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     user = guid("user", AUTO_CODER)
     project = ET.Element(_q("Project"), {
         "name": _clean(path.stem), "origin": "threadframe", "creatingUserGUID": user, "creationDateTime": now,
         "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation": SCHEMA_LOCATION})
     ET.SubElement(ET.SubElement(project, _q("Users")), _q("User"), {"guid": user, "name": AUTO_CODER})
-    if system:
+    if system or with_stance:
         codes_el = ET.SubElement(ET.SubElement(project, _q("CodeBook")), _q("Codes"))
         for name, description in system:
             code = ET.SubElement(codes_el, _q("Code"), {"guid": guid("code", name), "name": _clean(name),
                                                         "isCodable": "true"})
             if description:
                 ET.SubElement(code, _q("Description")).text = _clean(description)
+        if with_stance:  # a group (not codable itself) with a code per side
+            group = ET.SubElement(codes_el, _q("Code"), {"guid": guid("code", "stance"), "name": "stance",
+                                                         "isCodable": "false"})
+            ET.SubElement(group, _q("Description")).text = "the unit's stance, as the tagger read it"
+            for name in STANCE_CODES:
+                ET.SubElement(group, _q("Code"), {"guid": guid("code", name), "name": name, "isCodable": "true"})
     variables = ET.SubElement(project, _q("Variables"))
     for name, kind, _ in VARIABLES:
         ET.SubElement(variables, _q("Variable"), {"guid": guid("variable", name), "name": name,
@@ -194,7 +236,8 @@ def to_refi_qda(corpus: Corpus, path: str | os.PathLike, tags=None, codes=None, 
         for name, kind, col in VARIABLES:
             _variable(src, name, kind, row[col])
     ET.indent(project)
-    xml = ET.tostring(project, encoding="utf-8", xml_declaration=True)
+    # "unicode" then encode: ElementTree's own utf-8 path resets a codec on every write (slow)
+    xml = ('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(project, encoding="unicode")).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("project.qde", xml)

@@ -127,9 +127,11 @@ def _project_xml(path: Path, max_bytes: int) -> tuple[bytes, dict[str, bytes]]:
             raise FormatError(path, f"project.qde cannot be read ({exc}); the archive looks damaged") from None
         sources = {}
         for i in infos:
-            if i.filename.startswith("Sources/") and i.filename.endswith(".txt") and i.file_size < max_bytes:
+            # by base name: programs disagree on the folder ("Sources/", "sources/", none)
+            folder, _, base = i.filename.rpartition("/")
+            if folder.lower() in ("sources", "") and base.lower().endswith(".txt") and i.file_size < max_bytes:
                 try:
-                    sources[i.filename[len("Sources/"):]] = _read_member(z, i, path, max_bytes)
+                    sources[base] = _read_member(z, i, path, max_bytes)
                 except (zipfile.BadZipFile, OSError, EOFError):
                     continue  # only the selected text of a segment needs the source
         return xml, sources
@@ -177,8 +179,9 @@ def read_refi_qda(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES
                              body[start:end] if body is not None else None))
     segments = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
     coders = tuple(dict.fromkeys(users.values()))
-    return QdaCoding(segments=segments, units=tuple(units), categories=tuple(dict.fromkeys(codable)),
-                     coders=coders, source=str(path))
+    # two sources may share a name: a unit counts once
+    return QdaCoding(segments=segments, units=tuple(dict.fromkeys(units)),
+                     categories=tuple(dict.fromkeys(codable)), coders=coders, source=str(path))
 
 
 def _source_text(src, sources: dict[str, bytes]) -> str | None:
@@ -186,5 +189,5 @@ def _source_text(src, sources: dict[str, bytes]) -> str | None:
     if inline is not None:
         return inline.text or ""
     ref = src.get("plainTextPath", "")
-    data = sources.get(ref[len("internal://"):]) if ref.startswith("internal://") else None
+    data = sources.get(ref[len("internal://"):].rpartition("/")[2]) if ref.startswith("internal://") else None
     return None if data is None else data.decode("utf-8", errors="replace")
