@@ -198,3 +198,25 @@ def test_repeated_targets_are_featurised_once_with_the_same_result():
     texts = TextTfidf("text", "prefix", (1, 2), 1).fit(many)
     direct = texts.vectorizer_.transform(many["text"].str.lower().to_numpy(dtype=object))
     np.testing.assert_allclose(texts.transform(many).toarray(), direct.toarray())
+
+
+def test_cross_val_predict_probabilities_work_as_scikit_learn_encodes_labels():
+    """cross_val_predict(method="predict_proba") hands the model integer-coded labels
+    (sorted order); the model must take them and give columns in that order."""
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    rng = np.random.default_rng(0)
+    good = ["a great idea that will help", "I support this, it is good", "yes, wonderful and fair"]
+    bad = ["a terrible idea that will hurt", "I oppose this, it is bad", "no, awful and unfair"]
+    rows = []
+    for q in range(6):
+        for i in range(12):
+            favour = bool(i % 2)
+            rows.append({"text": str(rng.choice(good if favour else bad)), "target": f"question {q}",
+                         "label": "FAVOR" if favour else "AGAINST"})
+    frame = pd.DataFrame(rows)
+    proba = cross_val_predict(analysis.StanceClassifier(), frame[["text", "target"]], frame["label"],
+                              groups=frame["target"], cv=GroupKFold(3), method="predict_proba")
+    assert proba.shape == (len(frame), 2)
+    predicted = np.array(["AGAINST", "FAVOR"])[proba.argmax(axis=1)]  # sorted label order
+    assert (predicted == frame["label"].to_numpy()).mean() > 0.9

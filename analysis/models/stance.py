@@ -87,10 +87,18 @@ def stance_frame(X, target: str | None = None, text_column: str = "text",
 
 
 def stance_labels(y) -> np.ndarray:
-    """Labels as a numpy object array, checked against FAVOR/AGAINST/NONE."""
+    """Labels as a numpy object array, checked against FAVOR/AGAINST/NONE.
+
+    Whole-number codes (0, 1, 2) pass as they are: scikit-learn's
+    ``cross_val_predict(..., method="predict_proba")`` encodes labels so, in
+    sorted label order, and reads the probability columns in that order.
+    """
     values = pd.Series(np.asarray(list(y), dtype=object))
     if values.isna().any():
         raise StanceError("StanceClassifier: the labels have missing values; drop uncoded rows")
+    if len(values) and all(isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_)
+                           for v in values):
+        return values.to_numpy(dtype=np.int64)
     out = values.astype(str).to_numpy(dtype=object)
     bad = sorted(set(out) - set(LABELS))
     if bad:
