@@ -166,7 +166,8 @@ def _parse_liwc(text: str, src: str) -> tuple[_Entries, dict[str, int]]:
             continue
         m = re.match(r"^(\d+)\s+(.+)$", ln)
         if not m:
-            raise CodebookError(src, [(i + 1, f"header line {ln[:60]!r} is not 'number<TAB>category'")])
+            raise CodebookError(src, [(i + 1, f"header line {ln[:60]!r} is not 'number<TAB>category' "
+                                       "(is the closing '%' missing?)")])
         numbers[m.group(1).lstrip("0") or "0"] = m.group(2).strip()
         labels.setdefault(m.group(2).strip(), i + 1)
     if end is None:
