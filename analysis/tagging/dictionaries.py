@@ -19,7 +19,13 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.tagging.codebook import Codebook, CodebookError, _Builder, _foreign_tags, parse_codebook
+from analysis.tagging.codebook import (
+    Codebook,
+    CodebookError,
+    _Builder,
+    _foreign_tags,
+    parse_codebook,
+)
 
 FORMATS = ("liwc", "lexicoder", "quanteda")
 _SUFFIXES = {".dic": "liwc", ".lc3": "lexicoder", ".lcd": "lexicoder", ".yml": "quanteda",
@@ -137,9 +143,9 @@ def _read(src: str, encoding: str) -> str:
                                    "pass the file's encoding, e.g. encoding='latin-1'")]) from None
     except LookupError:
         raise CodebookError(src, [(None, f"unknown encoding {encoding!r}")]) from None
-    for i, line in enumerate(text.splitlines(), 1):
-        if len(line) > MAX_LINE:
-            raise CodebookError(src, [(i, f"line of {len(line):,} characters; a dictionary entry is "
+    for i, row in enumerate(text.splitlines(), 1):
+        if len(row) > MAX_LINE:
+            raise CodebookError(src, [(i, f"line of {len(row):,} characters; a dictionary entry is "
                                        f"a word or phrase (at most {MAX_LINE:,})")])
     return text
 
@@ -297,6 +303,7 @@ def _build(src: str, fmt: str, entries: _Entries, labels: dict[str, int], name: 
     cues: dict[str, list[str]] = {label: [] for label in labels}
     seen: dict[tuple[str, str], int] = {}
     rows = []
+    dropped: list[tuple[int | None, str]] = []
     for line, label, entry in entries:
         where = f"{src}, line {line}"
         cat = names.get(label, "")
@@ -310,6 +317,7 @@ def _build(src: str, fmt: str, entries: _Entries, labels: dict[str, int], name: 
         else:
             cue, why = _cue(entry, fmt)
         if cue is None:
+            dropped.append((line, why))
             rows.append((line, cat, entry, "", "dropped", f"{where}: {why}"))
             continue
         key = (label, cue.lower())
@@ -321,19 +329,19 @@ def _build(src: str, fmt: str, entries: _Entries, labels: dict[str, int], name: 
         rows.append((line, cat, entry, cue, "converted", ""))
     report_rows = pd.DataFrame(rows, columns=_REPORT_COLUMNS)
     report_rows["line"] = report_rows["line"].astype("int64")
-    dropped = [(r[0], r[5].split(": ", 1)[1]) for r in rows if r[4] == "dropped"]
     if strict and dropped:
         raise CodebookError(src, dropped)
     file_name = Path(src).name
+    categories: dict[str, dict] = {}
     doc = {"name": name or Path(src).stem, "version": version,
            "description": f"Imported from {file_name} ({fmt} dictionary) by threadframe.",
-           "categories": {}}
+           "categories": categories}
     for label, slug in names.items():
         spec: dict = {"label": label, "definition": f"Imported from {file_name}: the {fmt} dictionary "
                                                     f"category {label!r}. Write what it means for a coder."}
         if cues[label]:
             spec["cues"] = cues[label]
-        doc["categories"][slug] = spec
+        categories[slug] = spec
     text = yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
     codebook = parse_codebook(text, source=src)
     report = ImportReport(source=src, format=fmt, rows=report_rows,
