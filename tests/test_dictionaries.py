@@ -137,6 +137,8 @@ def test_missing_file_and_unknown_format(tmp_path):
         analysis.import_dictionary(tmp_path / "nope.dic")
     with pytest.raises(analysis.CodebookError, match="unknown dictionary format 'liwc2015'"):
         analysis.import_dictionary(FIX / "mini.dic", format="liwc2015")
+    with pytest.raises(analysis.CodebookError, match="mini.dic: unknown encoding 'klingon'"):
+        analysis.import_dictionary(FIX / "mini.dic", encoding="klingon")
 
 
 def test_format_overrides_suffix_and_names_collide(tmp_path):
@@ -145,3 +147,15 @@ def test_format_overrides_suffix_and_names_collide(tmp_path):
     cb, _ = analysis.import_dictionary(p, format="lexicoder")
     assert cb.categories == ("rights", "rights_2", "c_2020")
     assert [c.label for c in cb] == ["Rights!", "rights?", "2020"]
+
+
+def test_yaml_lookalike_words_crlf_and_bom_survive_the_round_trip(tmp_path):
+    p = tmp_path / "odd.dic"
+    text = "%\r\n1\tWords\r\n%\r\nno\t1\r\nnull\t1\r\n1984\t1\r\ntrue\t1\r\nyes please\t1\r\n"
+    p.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    cb, rep = analysis.import_dictionary(p)
+    assert _cues(cb) == {"words": ["no", "null", "1984", "true", "yes please"]} and rep.n_dropped == 0
+    back = analysis.load_codebook(analysis.write_codebook(cb, tmp_path / "odd.yaml"))
+    assert back == cb
+    r = analysis.tag(["No, 1984 is true."], back)
+    assert r.evidence["matched"].tolist() == ["No", "1984", "true"]

@@ -11,6 +11,7 @@ docs/codebooks.md, "Importing a dictionary".
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from dataclasses import dataclass
@@ -136,7 +137,8 @@ def _read(src: str, encoding: str) -> str:
     if b"\x00" in raw[:65536]:
         raise CodebookError(src, [(None, "is a binary file, not a text dictionary")])
     try:
-        text = raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding)
+        # utf-8-sig drops the byte-order mark that Windows editors write
+        text = raw.decode("utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding)
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise CodebookError(src, [(line, f"is not valid {encoding} text (byte {raw[exc.start]:#04x}); "
