@@ -159,3 +159,10 @@ def test_yaml_lookalike_words_crlf_and_bom_survive_the_round_trip(tmp_path):
     assert back == cb
     r = analysis.tag(["No, 1984 is true."], back)
     assert r.evidence["matched"].tolist() == ["No", "1984", "true"]
+
+
+def test_category_names_that_look_like_markers_are_categories(tmp_path):
+    p = tmp_path / "m.lc3"
+    p.write_text("+!important\nurgent\n+?maybe\nperhaps\n", encoding="utf-8")
+    cb, rep = analysis.import_dictionary(p)
+    assert _cues(cb) == {"important": ["urgent"], "maybe": ["perhaps"]} and rep.n_dropped == 0

@@ -311,7 +311,7 @@ def _build(src: str, fmt: str, entries: _Entries, labels: dict[str, int], name: 
         cat = names.get(label, "")
         if not label:
             cue, why = None, f"{entry[:60]!r} is not 'word<TAB>category numbers'"
-        elif label.startswith("!"):
+        elif label not in names and label.startswith("!"):
             cue, why = None, (f"{entry[:60]!r}: the conditional LIWC categories {label[1:]!r} "
                               "depend on the neighbouring word and cannot be expressed")
         elif label not in names:
