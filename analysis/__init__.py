@@ -108,6 +108,10 @@ _LAZY: dict[str, str] = {
     "unit_stance": "compare.stance_shares:unit_stance",
     # --- codebooks in more languages (issue 13: langs) ---
     "codebook_languages": "tagging.codebook:codebook_languages",
+    # --- dictionaries in (issue 17) ---
+    "import_dictionary": "tagging.dictionaries:import_dictionary",
+    "write_codebook": "tagging.dictionaries:write_codebook",
+    "ImportReport": "tagging.dictionaries:ImportReport",
 }
 
 
