@@ -137,10 +137,10 @@ def read_members(path: Path, names: tuple[str, ...]) -> dict[str, bytes]:
         raise _error(path, f"not a readable threadframe model file ({exc})") from None
 
 
-def read_arrays(path: Path, data: bytes) -> dict[str, np.ndarray]:
-    """The arrays of ``arrays.npz``: every member's declared size and .npy header
-    (numeric dtype, shape x itemsize = declared size, under the cap) is checked
-    before any array is read; nothing is ever unpickled."""
+def read_arrays(path: Path, data: bytes, names: re.Pattern = _ARRAY_NAME) -> dict[str, np.ndarray]:
+    """The arrays of ``arrays.npz``: every member's name (``names``), declared size and
+    .npy header (numeric dtype, shape x itemsize = declared size, under the cap) is
+    checked before any array is read; nothing is ever unpickled."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as npz:
             infos = npz.infolist()
@@ -148,7 +148,7 @@ def read_arrays(path: Path, data: bytes) -> dict[str, np.ndarray]:
                 raise _error(path, f"arrays.npz holds {len(infos)} arrays; refusing it")
             total = 0
             for info in infos:
-                if not _ARRAY_NAME.match(info.filename):
+                if not names.match(info.filename):
                     raise _error(path, f"arrays.npz: unexpected member {info.filename[:80]!r}")
                 if info.file_size > MAX_ARRAY_BYTES:
                     raise _error(path, f"arrays.npz: {info.filename} is implausibly large "

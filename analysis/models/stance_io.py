@@ -28,12 +28,10 @@ import numpy as np
 
 from analysis.models._model_check import (
     FORMAT,
-    MAX_ARRAY_BYTES,
-    MAX_ARRAY_MEMBERS,
     ModelFileError,
-    _check_header,
     embed_codebook,
     model_codebook,
+    read_arrays,
 )
 from analysis.models.stance_card import check_card
 from threads.errors import ThreadframeError
@@ -180,30 +178,6 @@ def save_stance_model(model, path, *, training_data: str | dict = "", scores: di
 
 
 # ------------------------------------------------------------------ loading
-def _read_arrays(path, data: bytes) -> dict[str, np.ndarray]:
-    """As :func:`analysis.models._model_check.read_arrays`, with the stance layout's array names."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as npz:
-            infos = npz.infolist()
-            if len(infos) > MAX_ARRAY_MEMBERS:
-                raise _error(path, f"arrays.npz holds {len(infos)} arrays; refusing it")
-            total = 0
-            for info in infos:
-                if not _ARRAY_NAME.match(info.filename) or info.file_size > MAX_ARRAY_BYTES:
-                    raise _error(path, f"arrays.npz: unexpected or oversized member {info.filename[:80]!r}")
-                with npz.open(info) as f:
-                    total += _check_header(path, info, f)
-                if total > MAX_ARRAY_BYTES:
-                    raise _error(path, "arrays.npz: the arrays are implausibly large; refusing them")
-            out = {}
-            for info in infos:
-                with npz.open(info) as f:
-                    out[info.filename[:-4]] = np.lib.format.read_array(f, allow_pickle=False)
-            return out
-    except (zipfile.BadZipFile, NotImplementedError, EOFError, ValueError, OSError) as exc:
-        raise _error(path, f"arrays unreadable ({exc})") from None
-
-
 def check_stance_manifest(path, m: dict) -> None:
     kind = str(m.get("estimator"))
     if m.get("layout") != LAYOUT.get(kind):
@@ -244,7 +218,7 @@ def load_stance_model(path: Path, members: dict[str, bytes], manifest: dict):
     if not isinstance(vocab, dict) or not all(isinstance(v, list) and all(isinstance(t, str) for t in v)
                                               for v in vocab.values()):
         raise _error(path, "vocabulary.json must map blocks to lists of terms")
-    arrays = _read_arrays(path, members["arrays.npz"])
+    arrays = read_arrays(path, members["arrays.npz"], _ARRAY_NAME)
     if kind == "StanceClassifier":
         union = model._features("context" in manifest["parts"])
         steps = list(union.transformer_list)
