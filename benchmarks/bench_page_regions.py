@@ -65,6 +65,42 @@ def label(text: str, gold: dict) -> str | None:
     return None
 
 
+_COMMENTISH = ("anc_comment_word", "rec_comment_word", "tok0=comment", "tok0=comments")
+
+
+def visible_text(html: str) -> str:
+    """The page's text without tags, scripts and styles, normalised: the same yardstick
+    for every system (a snippet that is not in it cannot be found from the HTML)."""
+    import html as htmllib
+    import re
+
+    html = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", html)
+    return norm(htmllib.unescape(re.sub(r"(?s)<[^>]*>", " ", html)))
+
+
+def prepare(page: dict, data: Path) -> dict:
+    """Visible gold and training labels of a loaded page (kept apart from ``load`` so that
+    a cached page list gets them too).
+
+    Snippets that are not in the page's visible text (comments a script loads) cannot be
+    found by any system from the HTML: they are counted apart, not scored. In the body-only
+    pages ``without`` also covers comment sections, so a ``without`` block inside comment
+    markup on such a page is left out of training (it would teach the model that comments
+    are boilerplate); scoring is unaffected.
+    """
+    g = page["gold"]
+    raw = gzip.decompress((data / "pages" / (page["file"] + ".gz")).read_bytes()).decode("utf-8", "replace")
+    flat = visible_text(raw)
+    page["visible"] = {k: [x for x in g[k] if norm(x) in flat] for k in ("with", "without", "comments")}
+    page["hidden"] = {k: len(g[k]) - len(page["visible"][k]) for k in ("with", "without", "comments")}
+    labels = [label(b.text, g) for b in page["blocks"]]
+    if not g["comments"]:
+        labels = [None if lab == "boilerplate" and any(f in b.features for f in _COMMENTISH) else lab
+                  for b, lab in zip(page["blocks"], labels, strict=True)]
+    page["labels"] = labels
+    return page
+
+
 def score(body: str, comments: str, gold: dict) -> tuple[int, int, int]:
     body, comments = norm(body), norm(comments)
     return (sum(norm(s) in body for s in gold["with"]), sum(norm(s) in body for s in gold["without"]),
@@ -104,6 +140,20 @@ def load(data: Path, limit: int | None, parser: bool):
     return pages
 
 
+def cached_load(data, args, parser):
+    import pickle
+
+    if args.cache and Path(args.cache).exists():
+        return pickle.loads(Path(args.cache).read_bytes())
+    pages = load(data, args.limit, parser)
+    if args.cache:
+        for p in pages:
+            for b in p["blocks"]:
+                b.el = None
+        Path(args.cache).write_bytes(pickle.dumps(pages))
+    return pages
+
+
 def current_parser(html: str, file: str):
     from threads.read import detect_format
 
@@ -117,30 +167,17 @@ def current_parser(html: str, file: str):
     return " ".join(u.loc[u["role"] == "body", "text"]), " ".join(u.loc[u["role"] == "comment", "text"])
 
 
-def fit(pages, C: float = 0.5):
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
+def fit(pages, stacked: bool = True):
+    from threads.formats._regions_fit import fit_stacked, fit_stage1
 
-    X, y = [], []
-    for p in pages:
-        for b, lab in zip(p["blocks"], p["labels"], strict=True):
-            if lab:
-                X.append(dict.fromkeys(b.features, 1))
-                y.append(lab)
-    vec = DictVectorizer()
-    clf = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
-    clf.fit(vec.fit_transform(X), y)
-    names = vec.get_feature_names_out()
-    coef = {str(names[j]): [round(float(clf.coef_[k, j]), 4) for k in range(clf.coef_.shape[0])]
-            for j in range(len(names)) if abs(clf.coef_[:, j]).max() > 1e-3}
-    return {"classes": [str(c) for c in clf.classes_], "intercept": [float(v) for v in clf.intercept_],
-            "coef": coef}
+    return fit_stacked(pages) if stacked else fit_stage1(pages)
 
 
-def apply(model, page) -> tuple[str, str]:
-    from threads.formats._regions import predict
+def apply(model, page, fallback: bool = True) -> tuple[str, str]:
+    from threads.formats._regions import UNSURE, decide, predict
 
-    roles = [max(p, key=p.get) for p in predict(page["blocks"], model)]
+    probs = predict(page["blocks"], model)
+    roles = decide(page["blocks"], probs, model.get("unsure", UNSURE)) if fallback else [max(p, key=p.get) for p in probs]
     body = " ".join(b.text for b, r in zip(page["blocks"], roles, strict=True) if r == "body")
     com = " ".join(b.text for b, r in zip(page["blocks"], roles, strict=True) if r == "comment")
     return body, com
@@ -154,6 +191,8 @@ def main(argv=None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--save", action="store_true")
     ap.add_argument("--parser", action="store_true", help="also score the current parser (slower)")
+    ap.add_argument("--stage1", action="store_true", help="also score the first stage alone")
+    ap.add_argument("--cache", help="pickle of the loaded pages (development: load once)")
     args = ap.parse_args(argv)
     data = Path(args.data)
     if not (data / "gold.json").exists():
@@ -161,24 +200,32 @@ def main(argv=None) -> int:
         return 1
     from sklearn.model_selection import GroupKFold
 
-    pages = load(data, args.limit, args.parser)
+    pages = [prepare(p, data) for p in cached_load(data, args, args.parser)]
     sites = [p["site"] for p in pages]
     totals: dict = {}
     for tr, te in GroupKFold(n_splits=args.folds).split(pages, groups=sites):
-        model = fit([pages[i] for i in tr])
+        train = [pages[i] for i in tr]
+        model = fit(train)
+        base = fit(train, stacked=False) if args.stage1 else None
+        print(f"fold: unsure range {model.get('unsure')}")
         for i in te:
             p = pages[i]
             outs = {"model": apply(model, p), "trafilatura": p["traf"]}
+            if base is not None:
+                outs["stage1 only"] = apply(base, p)
+                outs["model, no fallback"] = apply(model, p, fallback=False)
             if p["cur"] is not None:
                 outs["parser"] = p["cur"]
             group = "findable" if p["findable"] else "not_in_html"
             for name, (body, com) in outs.items():
                 t = totals.setdefault((group, name), [0, 0, 0, 0, 0, 0, 0])
-                f, lk, c = score(body, com, p["gold"])
-                g = p["gold"]
+                g = p["visible"]
+                f, lk, c = score(body, com, g)
                 for k, v in enumerate((f, len(g["with"]), lk, len(g["without"]), c, len(g["comments"]), 1)):
                     t[k] += v
     print(f"pages {len(pages)}, sites {len(set(sites))}, leave-site-out GroupKFold({args.folds})")
+    hidden = {k: sum(p["hidden"][k] for p in pages) for k in ("with", "without", "comments")}
+    print("snippets not in the visible text (not scored): " + ", ".join(f"{k} {v}" for k, v in hidden.items()))
     print("group | system | body found | leaked | comments placed | pages")
     for (group, name), t in sorted(totals.items()):
         print(f"{group} | {name} | {t[0] / max(t[1], 1):.3f} ({t[0]}/{t[1]}) | {t[2] / max(t[3], 1):.3f} "
