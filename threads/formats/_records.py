@@ -76,6 +76,8 @@ class RecordFinder:
         self.words = comment_words
         self._sib: dict = {}
         self._rec: dict = {}
+        #: record key -> its element (held, so that the keys stay unique while the finder lives)
+        self.elements: dict = {}
 
     def _siblings(self, el) -> int:
         parent = el.getparent()
@@ -126,6 +128,7 @@ class RecordFinder:
                          reply=reply, words=len(text.split()),
                          comment_word=any(w in raw for w in self.words))
         self._rec[key] = rec
+        self.elements[key] = el
         return rec
 
     def record_of(self, el) -> Record | None:

@@ -17,6 +17,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -111,9 +114,15 @@ def page_blocks(root, etree) -> list[Block]:
 _WORD = re.compile(r"\w+")
 
 
-def _grams(text: str) -> set:
+def _grams(text: str, haystack: bool = False) -> set:
+    """Word 3-grams of ``text`` (a shorter text is its own gram; a ``haystack`` also holds
+    every 1- and 2-gram, so that a block of one or two words can be found in it)."""
     w = _WORD.findall(text.lower())
-    return {tuple(w[i:i + 3]) for i in range(max(len(w) - 2, 0))} | ({tuple(w)} if 0 < len(w) < 3 else set())
+    out = {tuple(w[i:i + 3]) for i in range(max(len(w) - 2, 0))} | ({tuple(w)} if 0 < len(w) < 3 else set())
+    if haystack:
+        out.update((x,) for x in w)
+        out.update(tuple(w[i:i + 2]) for i in range(max(len(w) - 1, 0)))
+    return out
 
 
 def _coverage(text: str, grams: set) -> float:
@@ -137,13 +146,14 @@ def _signature(el) -> str:
     return f"{el.tag}.{(el.get('class') or '').split(' ')[0]}"
 
 
-def add_features(blocks: list[Block], traf_main: str = "", traf_comments: str = "") -> None:
-    """Fill each block's feature list (strings, each worth 1)."""
+def add_features(blocks: list[Block], traf_main: str = "", traf_comments: str = "") -> RecordFinder:
+    """Fill each block's feature list (strings, each worth 1); the record finder it used
+    (its ``elements`` map the blocks' record keys to their elements)."""
     n = max(len(blocks), 1)
     main, com = norm(traf_main), norm(traf_comments)
     # trafilatura rewrites spacing and quotes and drops bits: a block counts as in its main
     # text when most of the block's word 3-grams are (a substring test missed 1 in 4)
-    grams = _grams(main)
+    grams = _grams(main, haystack=True)
     cov = [_coverage(b.text, grams) for b in blocks]
     in_main = [c >= 0.5 for c in cov]
     first = next((i for i, f in enumerate(in_main) if f), None)
@@ -206,6 +216,32 @@ def add_features(blocks: list[Block], traf_main: str = "", traf_comments: str = 
         b.ctx = {"rec": rec.key if rec else None, "cont": rec.container if rec else None,
                  "rec_score": rec.score if rec else None, "anc": [id(a) for a in anc[:3]]}
     del hold
+    return finder
+
+
+_override: ContextVar[dict | None] = ContextVar("page_region_model", default=None)
+_OFF: dict = {}
+
+
+@contextmanager
+def using_model(model: dict | None) -> Iterator[None]:
+    """Make the HTML parser use ``model`` instead of the shipped one (leave-site-out
+    evaluation refits it per fold: ``with using_model(m): threads.read(page)``);
+    ``None`` switches the model off (the profile walk alone, as before issue 18)."""
+    model = _OFF if model is None else model
+    token = _override.set(model)
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+def model_enabled() -> bool:
+    return _override.get() is not _OFF
+
+
+def current_model() -> dict:
+    return _override.get() or load_model()
 
 
 @lru_cache(maxsize=2)
