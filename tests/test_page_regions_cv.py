@@ -6,7 +6,8 @@ domain, each page scored by a model fitted without its site, beside
 trafilatura on the same pages. The full table (909 pages, five folds) is in
 docs/formats-html.md (``benchmarks/bench_page_regions.py``); these floors sit a
 little under what the subset scored when they were set, so a change that
-breaks comment records or the trafilatura fallback fails here.
+breaks comment records or the trafilatura fallback fails here. About 30 s of
+CPU time (loading the pages with trafilatura, then nine small fits).
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ def test_leave_site_out_floors(shared_data):
     assert leaked <= FLOORS["leaked"] and leaked <= t_leaked + 0.03
 
 
-#: Set from the subset's scores (see the module docstring).
-FLOORS = {"comments": 0.80, "body": 0.90, "leaked": 0.16}
+#: Set under the subset's scores on 2026-12-02 (comments 0.898 = 97/108, body 0.940, leaked
+#: 0.100; trafilatura 0.787, 0.951, 0.083): on this subset the body trails trafilatura's.
+FLOORS = {"comments": 0.85, "body": 0.92, "leaked": 0.12}
 
 
 def test_model_card_ships_beside_the_model():

@@ -92,7 +92,7 @@ def read_regions(text: str, path: Path) -> ModelPage:
     index = {k: n for n, k in enumerate(keys)}
     comments: list[ModelComment] = []
     for k in keys:
-        el = finder.elements.get(k) if not isinstance(k, tuple) else groups[k][0].el
+        el = groups[k][0].el if isinstance(k, tuple) else finder.elements.get(k, groups[k][0].el)
         parent = None
         for a in el.iterancestors():
             if id(a) in index and id(a) != k:
