@@ -246,15 +246,22 @@ def _in_model_comments(mp, segments) -> set[str]:
 
 def _model_comments(mp, segments) -> list[_Comment]:
     """The model's comment records as the walk's comments, each ordered at the first
-    segment that holds its text (unit ids ``c<order>`` stay unique)."""
+    segment from the previous comment's on that holds its text (searched in a window,
+    so that a page with many comments stays linear; unit ids ``c<order>`` stay unique)."""
+    segs = [s for s in segments if s.comment is None]
+    grams_of: dict[int, set] = {}
     out: list[_Comment] = []
     used: set[int] = set()
-    last = 0
+    at, last = 0, 0
     for n, mc in enumerate(mp.comments):
         first = _norm(mc.texts[0] if mc.texts else _comment_line(mc))
-        grams = _grams(_comment_line(mc), haystack=True)
-        order = next((s.order for s in segments if s.comment is None and s.order >= last
-                      and (first in _norm(s.text) or _coverage(s.text, grams) >= 0.5)), last)
+        mine = _grams(_comment_line(mc), haystack=True)
+        order = last
+        for j in range(at, min(at + _WINDOW, len(segs))):
+            s = segs[j]
+            if first in _norm(s.text) or _coverage_cached(s, j, mine, grams_of) >= 0.5:
+                order, at = s.order, j
+                break
         while order in used:
             order += 1
         used.add(order)
@@ -265,6 +272,17 @@ def _model_comments(mp, segments) -> list[_Comment]:
         c.when = (0, mc.when) if mc.when else None
         out.append(c)
     return out
+
+
+#: Segments looked at past the previous comment's when placing the next one.
+_WINDOW = 200
+
+
+def _coverage_cached(s, j: int, grams: set, cache: dict) -> float:
+    mine = cache.get(j)
+    if mine is None:
+        mine = cache[j] = _grams(s.text)
+    return sum(g in grams for g in mine) / len(mine) if mine else 0.0
 
 
 #: Share of a page's visible characters that may stay out of every unit without a problem row.
