@@ -51,6 +51,8 @@ def main(argv=None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--limit", type=int)
     ap.add_argument("--cache", help="pickle of the loaded pages (see bench_page_regions.py)")
+    ap.add_argument("--every", type=int, default=1,
+                    help="all comment pages and every N-th body-only page (the floor test's subset: 8)")
     args = ap.parse_args(argv)
     data = Path(args.data)
     if not (data / "gold.json").exists():
@@ -62,6 +64,8 @@ def main(argv=None) -> int:
     from threads.formats._regions import using_model
 
     pages = [regions.prepare(p, data) for p in regions.cached_load(data, args, False)]
+    body_only = [p for p in pages if not p["gold"]["comments"]]
+    pages = [p for p in pages if p["gold"]["comments"]] + body_only[::args.every]
     sites = [p["site"] for p in pages]
     totals: dict = {}
     secs = {"threads.read (model)": 0.0, "threads.read (no model)": 0.0, "trafilatura": 0.0}
@@ -79,7 +83,10 @@ def main(argv=None) -> int:
                     t0 = time.perf_counter()
                     with using_model(m):
                         outs[name] = read_units(path)
-                    secs[name] += time.perf_counter() - t0
+                    took = time.perf_counter() - t0
+                    secs[name] += took
+                    if took > 2:
+                        print(f"slow: {name} {took:.1f} s {p['file']}", flush=True)
                     failed += not any(outs[name])
                 t0 = time.perf_counter()
                 outs["trafilatura"] = regions.traf_parts(trafilatura, path.read_text("utf-8"))
