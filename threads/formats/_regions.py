@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +168,7 @@ def add_features(blocks: list[Block], traf_main: str = "", traf_comments: str = 
         f = b.features
         f.append("bias")
         f.append(f"tag={el.tag}")
-        anc = [a for a in el.iterancestors()][:6]
+        anc = list(islice(el.iterancestors(), 6))  # not all of them: O(depth) a block on deep pages
         path = [el.tag] + [a.tag for a in anc[:2]]
         f.append("path=" + "/".join(str(p) for p in path))
         for tok in _tokens(el):
