@@ -47,9 +47,10 @@ def test_drupal_anchors_and_indented_replies(fixtures):
     assert d["published"] == pd.Timestamp("2023-10-18 07:00", tz="UTC")
 
 
-def test_unknown_markup_body_by_density_and_comments_kept_apart(fixtures):
-    with pytest.warns(UnplacedTextWarning, match="comment section"):
-        c = threads.read(fixtures / "html" / "article_unmarked_comments.html")
+def test_unknown_markup_body_by_density_and_comments_found_by_the_model(fixtures):
+    # no profile knows this comment markup: the page-region model finds the records
+    # (issue 18); before, they were kept as boilerplate with an unplaced_comments warning
+    c = threads.read(fixtures / "html" / "article_unmarked_comments.html")
     body = body_text(c)
     assert "surveillance drones now patrol" in body
     assert "legal safeguards" in body
@@ -57,9 +58,13 @@ def test_unknown_markup_body_by_density_and_comments_kept_apart(fixtures):
                    "Ten things about taxes", "Copyright", "Subscribe"):
         assert leaked not in body, leaked
     u = c.units
+    cm = u[u["role"] == "comment"]
+    assert cm["text"].tolist() == ["Thermal cameras at night sound expensive.", "Who audits this program?"]
+    assert cm["author"].tolist() == ["reader1", "reader2"]
+    assert cm["depth"].tolist() == [1, 1] and cm["parent_id"].isna().all()
     boiler = " ".join(u.loc[u["role"] == "boilerplate", "text"])
-    assert "Who audits this program?" in boiler  # kept, not dropped, and not body
-    assert "unplaced_comments" in c.problems["problem"].tolist()
+    assert "Who audits" not in boiler and "Reader comments" in boiler
+    assert "unplaced_comments" not in c.problems["problem"].tolist()
     d = c.docs.iloc[0]  # from the page's JSON-LD
     assert d["author"] == "Sam Lee"
     assert d["published"] == pd.Timestamp("2021-06-01 12:00", tz="UTC")

@@ -42,7 +42,38 @@ def test_shipped_model_scores_roles():
     add_features(blocks, traf_main="Title here First paragraph of the story with bold words.")
     probs = predict(blocks)
     assert all(abs(sum(p.values()) - 1) < 1e-9 for p in probs)
-    assert set(load_model()["classes"]) == {"body", "boilerplate", "comment"}
+    m = load_model()
+    assert set(m["stage1"]["classes"]) == set(m["stage2"]["classes"]) == {"body", "boilerplate", "comment"}
+
+
+RECORDS = """<html><body><article><h1>T</h1><p>A story about cameras in the city centre today.</p></article>
+<section><div class="c-item"><span class="c-author">anna</span><time datetime="2021-06-01T10:00:00Z">1 June</time>
+<p>First reader text here.</p><button>Reply</button></div>
+<div class="c-item"><span class="c-author">ben</span><p>Second reader text.</p><a href="#r">Antworten</a></div>
+</section></body></html>"""
+
+
+def test_comment_records_are_found_and_described():
+    blocks = page_blocks(html.fromstring(RECORDS), etree)
+    add_features(blocks, traf_main="T A story about cameras in the city centre today.")
+    first = next(b for b in blocks if b.text.startswith("First"))
+    second = next(b for b in blocks if b.text.startswith("Second"))
+    story = next(b for b in blocks if b.text.startswith("A story"))
+    # the two c-items are one repeated container; the reply button (dropped as a block) still counts
+    assert {"rec_date", "rec_reply", "rec_author"} <= set(first.features)
+    assert "rec_reply" in second.features and first.ctx["cont"] == second.ctx["cont"]
+    assert first.ctx["rec"] != second.ctx["rec"] and story.ctx["rec"] is None
+
+
+def test_model_can_be_switched_off_for_the_parser(fixtures):
+    import threads
+    from threads.formats._regions import using_model
+
+    page = fixtures / "html" / "article_unmarked_comments.html"
+    assert (threads.read(page).units["role"] == "comment").sum() == 2
+    with using_model(None), pytest.warns(UserWarning, match="comment section"):
+        c = threads.read(page)
+    assert (c.units["role"] == "comment").sum() == 0
 
 
 def test_bad_model_file_is_a_format_error(tmp_path):

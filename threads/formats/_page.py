@@ -32,8 +32,9 @@ from ._html import (
     strip_invisible,
     warn_truncated,
 )
+from ._regions import _coverage, _grams, model_enabled
 from ._tables import corpus_from_records, unique_id
-from ._walk import PageWalker, _Segment
+from ._walk import PageWalker, _Comment, _Segment
 
 
 # ---------------------------------------------------------------- assembling
@@ -42,9 +43,10 @@ def _norm(s: str) -> str:
 
 
 def build_page_corpus(text: str, path: Path, doc_id: str, profile: HtmlProfile,
-                      source_format: str, use_trafilatura_meta: bool = False) -> Corpus:
+                      source_format: str, use_trafilatura_meta: bool = False, model: bool = False) -> Corpus:
     """Parse an article page with its comments into a Corpus (see module docstring)."""
-    doc, rows, problems = extract_page(text, path, doc_id, profile, source_format, use_trafilatura_meta)
+    doc, rows, problems = extract_page(text, path, doc_id, profile, source_format, use_trafilatura_meta,
+                                       model)
     if not rows:
         raise FormatError(path, "the page has no visible text (no title, body or comments); expected an "
                                 "article page (a page built by JavaScript must be saved after it has loaded)")
@@ -52,8 +54,13 @@ def build_page_corpus(text: str, path: Path, doc_id: str, profile: HtmlProfile,
 
 
 def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, source_format: str,
-                 use_trafilatura_meta: bool = False) -> tuple[dict, list[dict], list[dict]]:
-    """The page's document record, unit records (with the reply tree) and problems."""
+                 use_trafilatura_meta: bool = False, model: bool = False) -> tuple[dict, list[dict], list[dict]]:
+    """The page's document record, unit records (with the reply tree) and problems.
+
+    With ``model``, the page-region model (:mod:`._model_page`) decides what the profile
+    does not: the comments when the profile finds no comment markup, the body when it
+    names no content container.
+    """
     _, etree = require_lxml()
     root = parse_html(text, path)
     meta = page_metadata(root) if root.find("head") is not None else {}  # reads JSON-LD scripts
@@ -66,8 +73,17 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
     walker.release(regions)
     problems: list[dict] = []
 
+    mp = None
+    if model and (not walker.comments or how != "profile") and model_enabled():
+        from ._model_page import read_regions
+
+        mp = read_regions(text, path)
+    model_body = mp is not None and how != "profile"
+    comments = walker.comments
+    if mp is not None and not walker.comments and mp.comments:
+        comments = _model_comments(mp, walker.segments)
     in_traf: set[str] | None = None
-    if how == "trafilatura":
+    if how == "trafilatura" and not model_body:
         in_traf = _found_in(_trafilatura_body(text, path),
                             [s.text for s in walker.segments if s.comment is None])
     for key in ("author", "published"):
@@ -98,10 +114,18 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
     rows: list[dict] = []
     # ---- article side
     title_done = False
+    in_model_comment = _in_model_comments(mp, walker.segments) if comments is not walker.comments else set()
+    body_grams = (_grams(" ".join(t for t, r in mp.roles.items() if r == "body"), haystack=True)
+                  if model_body and mp else set())
     for s in walker.segments:
-        if s.comment is not None:
+        if s.comment is not None or s.key in in_model_comment:
             continue
         role = _article_role(s, profile, in_traf)
+        if model_body and mp is not None and role in ("body", "boilerplate"):
+            m_role = mp.roles.get(_norm(s.text))
+            if m_role is None:  # segmented differently: the model's body text decides
+                m_role = "body" if _coverage(s.text, body_grams) >= 0.5 else "boilerplate"
+            role = "body" if m_role == "body" else "boilerplate"
         if role == "title":
             if title_done:
                 role = "meta"
@@ -114,7 +138,7 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
     # ---- comments
     uid_of: dict[int, str] = {}
     used: set[str] = set()
-    for c in walker.comments:
+    for c in comments:
         pid = f"comment-{c.key}" if c.key is not None else None
         uid = f"{doc_id}:{pid}" if pid else f"{doc_id}:c{c.order}"
         uid = unique_id(uid, used, problems, path, doc_id, c.locator)  # e.g. a comment list given twice
@@ -170,12 +194,12 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
 
     truncated = looks_truncated(text)
     if truncated:
-        what = ("the comment list is cut off" if walker.comments or walker.comment_area_seen
+        what = ("the comment list is cut off" if comments or walker.comment_area_seen
                 else "the article may be incomplete")
         warn_truncated(path, what)
         problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": pd.NA,
                          "problem": "truncated", "detail": f"page ends before </html>; {what}"})
-    if walker.comment_area_seen and not walker.comments:
+    if walker.comment_area_seen and not comments:
         warnings.warn(f"{path}: the page has a comment section but no comment markup this parser "
                       "knows; its text is kept as boilerplate", UnplacedTextWarning, stacklevel=3)
         problems.append({"source_path": str(path), "doc_id": doc_id, "unit_id": pd.NA,
@@ -201,6 +225,64 @@ def extract_page(text: str, path: Path, doc_id: str, profile: HtmlProfile, sourc
         "source_format": source_format, "source_path": str(path),
         "source_chars": visible, "unaccounted_chars": max(0, nonspace_visible - accounted)}
     return doc, rows, problems
+
+
+def _comment_line(c) -> str:
+    """A model comment's author, chrome and texts in page order, for matching segments."""
+    return " ".join(([c.author] if c.author else []) + list(c.chrome) + list(c.texts))
+
+
+def _in_model_comments(mp, segments) -> set[str]:
+    """Keys of the article-side segments whose text is in a comment the model found
+    (exactly, or by word 3-grams where the walk cut the page into other pieces)."""
+    grams = _grams(" | ".join(_comment_line(c) for c in mp.comments), haystack=True)
+    out = set()
+    for s in segments:
+        if s.comment is None and (mp.roles.get(_norm(s.text)) == "comment"
+                                  or _coverage(s.text, grams) >= 0.8):
+            out.add(s.key)
+    return out
+
+
+def _model_comments(mp, segments) -> list[_Comment]:
+    """The model's comment records as the walk's comments, each ordered at the first
+    segment from the previous comment's on that holds its text (searched in a window,
+    so that a page with many comments stays linear; unit ids ``c<order>`` stay unique)."""
+    segs = [s for s in segments if s.comment is None]
+    grams_of: dict[int, set] = {}
+    out: list[_Comment] = []
+    used: set[int] = set()
+    at, last = 0, 0
+    for n, mc in enumerate(mp.comments):
+        first = _norm(mc.texts[0] if mc.texts else _comment_line(mc))
+        mine = _grams(_comment_line(mc), haystack=True)
+        order = last
+        for j in range(at, min(at + _WINDOW, len(segs))):
+            s = segs[j]
+            if first in _norm(s.text) or _coverage_cached(s, j, mine, grams_of) >= 0.5:
+                order, at = s.order, j
+                break
+        while order in used:
+            order += 1
+        used.add(order)
+        last = order
+        c = _Comment(idx=n, key=None, parent=mc.parent, depth=mc.depth, locator=mc.locator, order=order)
+        c.content, c.chrome = list(mc.texts), list(mc.chrome)
+        c.author = (0, mc.author) if mc.author else None
+        c.when = (0, mc.when) if mc.when else None
+        out.append(c)
+    return out
+
+
+#: Segments looked at past the previous comment's when placing the next one.
+_WINDOW = 200
+
+
+def _coverage_cached(s, j: int, grams: set, cache: dict) -> float:
+    mine = cache.get(j)
+    if mine is None:
+        mine = cache[j] = _grams(s.text)
+    return sum(g in grams for g in mine) / len(mine) if mine else 0.0
 
 
 #: Share of a page's visible characters that may stay out of every unit without a problem row.

@@ -17,12 +17,17 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from ..errors import FormatError
+from ._records import RecordFinder, context_features, mark_reply_controls, record_features
 
 BLOCKS = frozenset(["address", "article", "aside", "blockquote", "body", "center", "dd", "details",
                     "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
@@ -52,6 +57,8 @@ class Block:
     text: str
     link_chars: int = 0
     features: list[str] = field(default_factory=list)
+    #: record, container and ancestor keys for the second stage (see _records.context_features)
+    ctx: dict = field(default_factory=dict)
 
 
 def norm(s: str) -> str:
@@ -73,6 +80,7 @@ def _tokens(el) -> list[str]:
 def page_blocks(root, etree) -> list[Block]:
     """The visible text blocks of a parsed page, in document order (the tree is modified:
     invisible elements are removed)."""
+    mark_reply_controls(root)
     etree.strip_elements(root, *_SKIP, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     owner: dict = {}
     parts: dict = {}
@@ -104,6 +112,28 @@ def page_blocks(root, etree) -> list[Block]:
     return out
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _grams(text: str, haystack: bool = False) -> set:
+    """Word 3-grams of ``text`` (a shorter text is its own gram; a ``haystack`` also holds
+    every 1- and 2-gram, so that a block of one or two words can be found in it)."""
+    w = _WORD.findall(text.lower())
+    out = {tuple(w[i:i + 3]) for i in range(max(len(w) - 2, 0))} | ({tuple(w)} if 0 < len(w) < 3 else set())
+    if haystack:
+        out.update((x,) for x in w)
+        out.update(tuple(w[i:i + 2]) for i in range(max(len(w) - 1, 0)))
+    return out
+
+
+def _coverage(text: str, grams: set) -> float:
+    """Share of the word 3-grams of ``text`` that are in ``grams`` (0 when there are none)."""
+    if not grams:
+        return 0.0
+    mine = _grams(text)
+    return sum(g in grams for g in mine) / len(mine) if mine else 0.0
+
+
 def _in_link(el, block) -> bool:
     for a in el.iterancestors():
         if a is block:
@@ -117,20 +147,28 @@ def _signature(el) -> str:
     return f"{el.tag}.{(el.get('class') or '').split(' ')[0]}"
 
 
-def add_features(blocks: list[Block], traf_main: str = "", traf_comments: str = "") -> None:
-    """Fill each block's feature list (strings, each worth 1)."""
+def add_features(blocks: list[Block], traf_main: str = "", traf_comments: str = "") -> RecordFinder:
+    """Fill each block's feature list (strings, each worth 1); the record finder it used
+    (its ``elements`` map the blocks' record keys to their elements)."""
     n = max(len(blocks), 1)
     main, com = norm(traf_main), norm(traf_comments)
-    in_main = [bool(main) and norm(b.text) in main for b in blocks]
+    # trafilatura rewrites spacing and quotes and drops bits: a block counts as in its main
+    # text when most of the block's word 3-grams are (a substring test missed 1 in 4)
+    grams = _grams(main, haystack=True)
+    cov = [_coverage(b.text, grams) for b in blocks]
+    in_main = [c >= 0.5 for c in cov]
     first = next((i for i, f in enumerate(in_main) if f), None)
     last = max((i for i, f in enumerate(in_main) if f), default=None)
     rep_cache: dict = {}
+    # every element proxy held while ids serve as keys (a freed proxy's id can be reused)
+    hold = list(blocks[0].el.getroottree().getroot().iter()) if blocks else []
+    finder = RecordFinder(COMMENT_WORDS)
     for i, b in enumerate(blocks):
         el, t = b.el, b.text
         f = b.features
         f.append("bias")
         f.append(f"tag={el.tag}")
-        anc = [a for a in el.iterancestors()][:6]
+        anc = list(islice(el.iterancestors(), 6))  # not all of them: O(depth) a block on deep pages
         path = [el.tag] + [a.tag for a in anc[:2]]
         f.append("path=" + "/".join(str(p) for p in path))
         for tok in _tokens(el):
@@ -149,6 +187,7 @@ def add_features(blocks: list[Block], traf_main: str = "", traf_comments: str = 
         f.append(f"pos={_bin(i / n, (0.1, 0.25, 0.5, 0.75, 0.9))}")
         f.append(f"punct={_bin(t.count('.') + t.count(',') + t.count('!') + t.count('?'), (1, 3, 8))}")
         f.append(f"traf_main={in_main[i]}")
+        f.append(f"traf_cov={_bin(cov[i], (0.01, 0.3, 0.5, 0.8, 0.99))}")
         if com:
             f.append(f"traf_com={norm(t) in com}")
         if first is None:
@@ -173,6 +212,37 @@ def add_features(blocks: list[Block], traf_main: str = "", traf_comments: str = 
             if r >= 3:
                 f.append(f"repeated={_bin(r, (5, 15, 50))}")
                 break
+        rec = finder.record_of(el)
+        f.extend(record_features(rec))
+        b.ctx = {"rec": rec.key if rec else None, "cont": rec.container if rec else None,
+                 "rec_score": rec.score if rec else None, "anc": [id(a) for a in anc[:3]]}
+    del hold
+    return finder
+
+
+_override: ContextVar[dict | None] = ContextVar("page_region_model", default=None)
+_OFF: dict = {}
+
+
+@contextmanager
+def using_model(model: dict | None) -> Iterator[None]:
+    """Make the HTML parser use ``model`` instead of the shipped one (leave-site-out
+    evaluation refits it per fold: ``with using_model(m): threads.read(page)``);
+    ``None`` switches the model off (the profile walk alone, as before issue 18)."""
+    model = _OFF if model is None else model
+    token = _override.set(model)
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+def model_enabled() -> bool:
+    return _override.get() is not _OFF
+
+
+def current_model() -> dict:
+    return _override.get() or load_model()
 
 
 @lru_cache(maxsize=2)
@@ -183,19 +253,18 @@ def load_model(path: str | None = None) -> dict:
         data = json.loads(p.read_text("utf-8"))
     except (OSError, ValueError) as e:
         raise FormatError(p, f"cannot read the page-region model: {e}") from e
-    if not {"classes", "intercept", "coef"} <= set(data):
+    parts = [data[k] for k in ("stage1", "stage2") if isinstance(data.get(k), dict)] or [data]
+    if not all({"classes", "intercept", "coef"} <= set(x) for x in parts):
         raise FormatError(p, "the page-region model lacks classes, intercept or coef")
     return data
 
 
-def predict(blocks: list[Block], model: dict | None = None) -> list[dict[str, float]]:
-    """Role probabilities for each block (softmax over the model's linear scores)."""
-    m = model or load_model()
+def _softmax(features_of, m: dict) -> list[dict[str, float]]:
     classes, coef = m["classes"], m["coef"]
     out = []
-    for b in blocks:
+    for feats in features_of:
         s = list(m["intercept"])
-        for feat in b.features:
+        for feat in feats:
             w = coef.get(feat)
             if w is not None:
                 for k in range(len(s)):
@@ -208,4 +277,40 @@ def predict(blocks: list[Block], model: dict | None = None) -> list[dict[str, fl
         e = [math.exp(x - top) for x in s]
         z = sum(e)
         out.append({c: v / z for c, v in zip(classes, e, strict=True)})
+    return out
+
+
+def predict(blocks: list[Block], model: dict | None = None) -> list[dict[str, float]]:
+    """Role probabilities for each block: the first stage over the block's own features,
+    then (when the model has one) the second over those plus its record's and
+    neighbours' first-stage scores."""
+    m = model or load_model()
+    first = m.get("stage1", m)
+    probs = _softmax((b.features for b in blocks), first)
+    if "stage2" not in m:
+        return probs
+    ctx = context_features([b.ctx for b in blocks], probs)
+    return _softmax((b.features + c for b, c in zip(blocks, ctx, strict=True)), m["stage2"])
+
+
+#: Body scores in this range are "unsure": there trafilatura's main text decides (fixed, not tuned).
+UNSURE = (0.25, 0.75)
+
+
+def decide(blocks: list[Block], probs: list[dict[str, float]],
+           unsure: tuple[float, float] | list[float] = UNSURE) -> list[str]:
+    """One role per block: the model's best, except where its body score is unsure and the
+    page has a trafilatura main text; there a block is body exactly when trafilatura keeps it.
+    (A model fitted by ``_regions_fit`` carries its own ``unsure`` range, chosen on its
+    training pages.)"""
+    out = []
+    lo, hi = unsure
+    for b, p in zip(blocks, probs, strict=True):
+        role = max(p, key=p.__getitem__)
+        if lo <= p.get("body", 0.0) <= hi and "rel=nomain" not in b.features:
+            if "traf_main=True" in b.features:
+                role = "body"
+            elif role == "body":
+                role = max((r for r in p if r != "body"), key=p.__getitem__)
+        out.append(role)
     return out

@@ -30,14 +30,14 @@ def extract(text: str, path: Path, doc_id: str):
     from ._page import extract_page
 
     return extract_page(text, path, doc_id, load_html_profile(PROFILE), "article_html",
-                        use_trafilatura_meta=True)
+                        use_trafilatura_meta=True, model=True)
 
 
 def parse(text: str, path: Path, doc_id: str) -> Corpus:
     from ._page import build_page_corpus
 
     return build_page_corpus(text, path, doc_id, load_html_profile(PROFILE), "article_html",
-                             use_trafilatura_meta=True)
+                             use_trafilatura_meta=True, model=True)
 
 
 register(Format(
