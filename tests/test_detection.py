@@ -52,3 +52,21 @@ def test_a_table_quoting_a_sites_page_chrome_is_still_a_table(tmp_path):
 def test_a_text_scrape_is_not_taken_for_a_table():
     text = (Path(threads.__file__).parent / "data" / "sample" / "techdirt-ecuador.txt").read_text(encoding="utf-8")
     assert detect_format(text, "techdirt-ecuador.txt").name.startswith("text")
+
+
+def test_many_leading_comments_do_not_hang_detection():
+    """Real pages (pferd-aktuell.de, lostiempos.com) open with dozens of HTML comments;
+    the feed check used to backtrack exponentially over them (22 comments: 33 s).
+    Run in a child process: a regex holds the interpreter, so only a kill can stop it."""
+    import subprocess
+    import sys
+
+    code = ("from threads.formats._html import looks_like_html\n"
+            "page = '<!-- build 1 -->\\n' * 60 + '<html><body><p>x</p></body></html>'\n"
+            "feed = \"<?xml version='1.0'?>\" + '<!-- c -->' * 60 + \"<rss version='2.0'></rss>\"\n"
+            "print(looks_like_html(page, 'p.html'), looks_like_html(feed))\n")
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("looks_like_html did not return within 30 s") from None
+    assert done.stdout.split() == ["True", "False"], done.stderr
