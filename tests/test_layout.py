@@ -76,6 +76,15 @@ def test_every_analysis_warning_lives_in_analysis_exceptions():
         assert issubclass(getattr(analysis, cls), analysis.ThreadframeWarning)
 
 
+def test_every_threads_warning_lives_in_threads_errors_and_is_exported():
+    import threads
+
+    defined = [f"{name}.{node.name}" for name, _, tree in _modules("threads") for node in ast.walk(tree)
+               if isinstance(node, ast.ClassDef) and node.name.rstrip("_").endswith("Warning")]
+    assert defined and all(d.startswith("threads.errors.") for d in defined), defined
+    assert all(d.rsplit(".", 1)[1] in threads.__all__ for d in defined)
+
+
 @pytest.mark.parametrize("name", analysis.__all__)
 def test_public_name_resolves(name):
     assert getattr(analysis, name) is not None

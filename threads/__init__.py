@@ -10,12 +10,19 @@ from .convokit import from_convokit
 from .corpus import Corpus, concat, read_corpus
 from .dataset import DatasetCorpus, open_corpus, write_dataset
 from .errors import (
+    BadTimeWarning,
     CorpusError,
+    DataGapWarning,
+    EncodingWarning_,
     FormatError,
     InputError,
+    ReplyTreeWarning,
     SchemaError,
+    SkippedFileWarning,
     ThreadframeError,
     ThreadframeWarning,
+    TruncatedPageWarning,
+    UnplacedTextWarning,
 )
 from .read import detect_format, read
 from .refi_qda_read import read_refi_qda
@@ -23,17 +30,24 @@ from .sample import sample_corpus, sample_paths
 from .schema import CONTENT_ROLES, ROLES, SCHEMA_VERSION
 
 __all__ = [
+    "BadTimeWarning",
     "CONTENT_ROLES",
-    "ROLES",
-    "SCHEMA_VERSION",
     "Corpus",
     "CorpusError",
+    "DataGapWarning",
     "DatasetCorpus",
+    "EncodingWarning_",
     "FormatError",
     "InputError",
+    "ROLES",
+    "ReplyTreeWarning",
+    "SCHEMA_VERSION",
     "SchemaError",
+    "SkippedFileWarning",
     "ThreadframeError",
     "ThreadframeWarning",
+    "TruncatedPageWarning",
+    "UnplacedTextWarning",
     "concat",
     "detect_format",
     "from_convokit",

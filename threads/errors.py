@@ -50,3 +50,19 @@ class ReplyTreeWarning(ThreadframeWarning):
 
 class UnplacedTextWarning(ThreadframeWarning):
     """A parser saw structure (e.g. comment markers) it could not place."""
+
+
+class DataGapWarning(ThreadframeWarning):
+    """The export refers to something it does not contain (e.g. a thread id with no thread)."""
+
+
+class BadTimeWarning(ThreadframeWarning):
+    """A page states a time that cannot be right (e.g. an impossible UTC offset); it was left NaT."""
+
+
+class TruncatedPageWarning(ThreadframeWarning):
+    """An HTML page ends before its closing tags: what is there was parsed."""
+
+
+class SkippedFileWarning(ThreadframeWarning):
+    """A file inside a folder could not be read; it was skipped and reported."""

@@ -14,16 +14,18 @@ from ._folder import list_folder, special_kind
 from .badchars import flag_bad_chars
 from .corpus import Corpus, concat
 from .decode import DEFAULT_MAX_BYTES, decode_text, read_bytes
-from .errors import CorpusError, FormatError, InputError, ThreadframeError, ThreadframeWarning
+from .errors import (
+    CorpusError,
+    FormatError,
+    InputError,
+    SkippedFileWarning,
+    ThreadframeError,
+)
 from .formats import Format, registry
 from .formats._folders import claim_folders
 
 SNIFF_CHARS = 64 * 1024
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-class SkippedFileWarning(ThreadframeWarning):
-    """A file inside a folder could not be read; it was skipped and reported."""
 
 
 def make_doc_id(path: Path) -> str:

@@ -15,13 +15,9 @@ from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 
-from ..errors import FormatError, ThreadframeError, ThreadframeWarning
+from ..errors import FormatError, ThreadframeError, TruncatedPageWarning
 
 INSTALL_HINT = 'pip install "threadframe[html]"'
-
-
-class TruncatedPageWarning(ThreadframeWarning):
-    """An HTML page ends before its closing tags: what is there was parsed."""
 
 
 def require_lxml():

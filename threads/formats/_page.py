@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..corpus import Corpus
-from ..errors import FormatError, ThreadframeWarning, UnplacedTextWarning
+from ..errors import BadTimeWarning, FormatError, UnplacedTextWarning
 from ._html import (
     HtmlProfile,
     bad_offset,
@@ -287,10 +287,6 @@ def _coverage_cached(s, j: int, grams: set, cache: dict) -> float:
 
 #: Share of a page's visible characters that may stay out of every unit without a problem row.
 LOST_SHARE = 0.05
-
-
-class BadTimeWarning(ThreadframeWarning):
-    """A page states a time that cannot be right (e.g. an impossible UTC offset); it was left NaT."""
 
 
 _SAYS = re.compile(r"\s*(?:says|sagt|dit|dice|schreibt|wrote|schrieb)\s*:?\s*$", re.I)

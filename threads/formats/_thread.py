@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..corpus import Corpus
-from ..errors import FormatError, ThreadframeWarning
+from ..errors import DataGapWarning, FormatError
 from ..schema import PROBLEM_COLUMNS
 from ..times import PROBLEM, flag_bad_times, parse_time, parse_times
 from ..tree import add_flag, repair_reply_tree
@@ -29,10 +29,6 @@ DELETED_TEXTS = frozenset({"[deleted]", "[removed]", "*Permanently Deleted*", "P
 #: The unit fields a builder collects (``position`` and ``depth`` are computed in :meth:`build`).
 UNIT_FIELDS = ["doc_id", "unit_id", "role", "parent_id", "author", "published", "subject", "text",
                "start", "end", "locator", "platform_id", "flags"]
-
-
-class DataGapWarning(ThreadframeWarning):
-    """The export refers to something it does not contain (e.g. a thread id with no thread)."""
 
 
 def nonspace(text: str | None) -> int:
