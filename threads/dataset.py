@@ -372,6 +372,15 @@ class DatasetCorpus:
         return Corpus(docs=tables["docs"], units=tables["units"], problems=tables["problems"])
 
 
+def is_dataset(directory: str | os.PathLike) -> bool:
+    """Whether ``directory`` holds a dataset written by :func:`write_dataset` (its manifest says so)."""
+    try:
+        manifest = json.loads((Path(directory) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("format") == FORMAT
+
+
 def open_corpus(directory: str | os.PathLike) -> DatasetCorpus:
     """Open a dataset written by :func:`write_dataset` (reads its manifest only)."""
     d = Path(directory)

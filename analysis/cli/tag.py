@@ -30,20 +30,19 @@ def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     import threads
     from analysis.tagging.codebook import load_codebook
     from analysis.tagging.inputs import TaggingError
+    from analysis.tagging.tag_dataset import write_tag_tables
     from analysis.tagging.tagger import tag_batches
+    from threads.dataset import is_dataset
 
     codebook = load_codebook(args.codebook)
     roles = [r.strip() for r in args.roles.split(",") if r.strip()]
     unknown = sorted(set(roles) - set(threads.ROLES))
     if unknown:
         raise TaggingError(f"--roles: unknown role(s) {', '.join(unknown)}; roles are {', '.join(threads.ROLES)}")
-    if _is_dataset(Path(args.corpus)):
+    if is_dataset(args.corpus):
         return _run_dataset(args, codebook, roles)
     if args.n_jobs != 1:
         raise TaggingError("--n-jobs works on a dataset (threadframe parse DUMP --out DIR); a corpus "
@@ -51,26 +50,11 @@ def run(args: argparse.Namespace) -> int:
     corpus = threads.read_corpus(args.corpus)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    names = ("tags", "evidence", "stance", "stance_evidence")
-    writers: dict[str, pq.ParquetWriter] = {}
-    counts = dict.fromkeys(names, 0)
-    meta = {b"threadframe_codebook": f"{codebook.name}@{codebook.version}".encode(),
-            b"threadframe_level": args.level.encode()}
-    try:
-        # stream batch by batch so memory does not grow with the corpus
-        for part in tag_batches(corpus, args.codebook, args.level, roles=roles,
-                                batch_size=args.batch_size, progress=not args.no_progress):
-            for name in names:
-                table = pa.Table.from_pandas(getattr(part, name), preserve_index=False)
-                if name not in writers:
-                    schema = table.schema.with_metadata({**(table.schema.metadata or {}), **meta})
-                    writers[name] = pq.ParquetWriter(out / f"{name}.parquet", schema)
-                writers[name].write_table(table.cast(writers[name].schema))
-                counts[name] += len(table)
-    finally:
-        for w in writers.values():
-            w.close()
-    if not writers:
+    # stream batch by batch so memory does not grow with the corpus
+    parts = tag_batches(corpus, args.codebook, args.level, roles=roles, batch_size=args.batch_size,
+                        progress=not args.no_progress)
+    counts = write_tag_tables(parts, lambda name: out / f"{name}.parquet", codebook, args.level)
+    if counts is None:
         raise TaggingError(f"{args.corpus}: no units of roles {', '.join(roles)} to tag")
     manifest = {"codebook": codebook.name, "codebook_version": codebook.version,
                 "level": args.level, "roles": roles, "rows": counts, "corpus": str(args.corpus)}
@@ -79,17 +63,6 @@ def run(args: argparse.Namespace) -> int:
           f"{counts['evidence']} cue matches")
     print(f"wrote {out}/tags.parquet, evidence.parquet, stance.parquet, stance_evidence.parquet")
     return 0
-
-
-def _is_dataset(path) -> bool:
-    import json
-
-    from threads.dataset import FORMAT
-
-    try:
-        return json.loads((path / "manifest.json").read_text(encoding="utf-8")).get("format") == FORMAT
-    except (OSError, ValueError, AttributeError):
-        return False
 
 
 def _run_dataset(args: argparse.Namespace, codebook, roles) -> int:

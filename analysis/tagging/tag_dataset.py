@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from itertools import chain
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -98,26 +97,36 @@ def _tag_partition(task) -> dict[str, int]:
     path, k, codebook, level, roles, batch_size, out = task
     cb = load_codebook(codebook)
     corpus = threads.open_corpus(path).partition(k)
-    meta = {b"threadframe_codebook": f"{cb.name}@{cb.version}".encode(), b"threadframe_level": level.encode()}
+
+    def path_of(name: str) -> Path:
+        return Path(out) / f"{name}.parquet" / f"part-{k:05d}.parquet"
+
+    parts = tag_batches(corpus, codebook, level, roles=roles, batch_size=batch_size)
+    counts = write_tag_tables(parts, path_of, cb, level)
+    if counts is None:  # nothing to tag still gets its (empty) files: a missing file means a failure
+        counts = write_tag_tables([_empty_result(cb, level)], path_of, cb, level)
+    return counts or {}
+
+
+def write_tag_tables(parts: Iterable, path_of: Callable[[str], Path], codebook: Codebook,
+                     level: str) -> dict[str, int] | None:
+    """Stream :class:`TagResult` batches into one Parquet file per table (``path_of(name)``),
+    stamped with the codebook and level; rows written per table, or ``None`` when there
+    was no batch (and so no file)."""
+    meta = {b"threadframe_codebook": f"{codebook.name}@{codebook.version}".encode(),
+            b"threadframe_level": level.encode()}
     writers: dict[str, pq.ParquetWriter] = {}
     counts = dict.fromkeys(TABLES, 0)
-    # a partition with nothing to tag still gets its (empty) files: a missing file means a failure
-    parts = chain(tag_batches(corpus, codebook, level, roles=roles, batch_size=batch_size), [None])
     try:
         for part in parts:
-            if part is None:
-                if writers:
-                    break
-                part = _empty_result(cb, level)
             for name in TABLES:
                 table = pa.Table.from_pandas(getattr(part, name), preserve_index=False)
                 if name not in writers:
                     schema = table.schema.with_metadata({**(table.schema.metadata or {}), **meta})
-                    writers[name] = pq.ParquetWriter(Path(out) / f"{name}.parquet" / f"part-{k:05d}.parquet",
-                                                     schema)
+                    writers[name] = pq.ParquetWriter(path_of(name), schema)
                 writers[name].write_table(table.cast(writers[name].schema))
                 counts[name] += len(table)
     finally:
         for w in writers.values():
             w.close()
-    return counts
+    return counts if writers else None
