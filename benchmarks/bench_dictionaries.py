@@ -18,8 +18,9 @@ import json
 import random
 import string
 import tempfile
-import time
 from pathlib import Path
+
+from _timing import best_of
 
 import analysis
 from analysis.tagging.codebook import _load_file
@@ -38,15 +39,6 @@ def make_dic(path: Path, n: int, seed: int = 0) -> list[str]:
     return sorted(words)
 
 
-def best(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
 def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,9 +55,9 @@ def main() -> None:
                 analysis.load_codebook(path)
 
             row = {"entries": n, "cues": rep.n_converted,
-                   "import_s": round(best(lambda dic=dic: analysis.import_dictionary(dic)), 3),
-                   "load_yaml_s": round(best(load), 3),
-                   "tag_1000_units_s": round(best(lambda cb=cb, texts=texts: analysis.tag(texts, cb)), 3)}
+                   "import_s": round(best_of(lambda dic=dic: analysis.import_dictionary(dic)), 3),
+                   "load_yaml_s": round(best_of(load), 3),
+                   "tag_1000_units_s": round(best_of(lambda cb=cb, texts=texts: analysis.tag(texts, cb)), 3)}
             rows.append(row)
             print(row)
     out = Path(__file__).parent / "results" / "dictionaries.json"

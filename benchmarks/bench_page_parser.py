@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_page_regions as regions  # noqa: E402
 
+from threads.formats._model_page import trafilatura_parts  # noqa: E402
+
 
 class _Hung(Exception):
     pass
@@ -81,7 +83,6 @@ def main(argv=None) -> int:
     if not (data / "gold.json").exists():
         print(f"no pages at {data}")
         return 1
-    import trafilatura
     from sklearn.model_selection import GroupKFold
 
     from threads.formats._regions import using_model
@@ -112,7 +113,7 @@ def main(argv=None) -> int:
                         print(f"slow: {name} {took:.1f} s {p['file']}", flush=True)
                     failed += not any(outs[name])
                 t0 = time.perf_counter()
-                outs["trafilatura"] = regions.traf_parts(trafilatura, path.read_text("utf-8"))
+                outs["trafilatura"] = trafilatura_parts(path.read_text("utf-8"))
                 secs["trafilatura"] += time.perf_counter() - t0
                 for name, (body, com) in outs.items():
                     t = totals.setdefault(name, [0] * 6)

@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from threads.formats._model_page import trafilatura_parts  # noqa: E402
 from threads.formats._regions import MODEL_PATH, add_features, norm, page_blocks  # noqa: E402
 
 _SECOND = {"co", "com", "org", "net", "ac", "gov", "ne", "or", "edu"}
@@ -41,18 +42,6 @@ def site_of(url: str | None, file: str) -> str:
     if len(parts) >= 3 and parts[-2] in _SECOND:
         return ".".join(parts[-3:])
     return ".".join(parts[-2:])
-
-
-def traf_parts(trafilatura, html: str) -> tuple[str, str]:
-    from lxml import etree
-
-    xml = trafilatura.extract(html, include_comments=True, output_format="xml")
-    if not xml:
-        return "", ""
-    t = etree.fromstring(xml.encode("utf-8"))
-    main, com = t.find("main"), t.find("comments")
-    return (" ".join(main.itertext()) if main is not None else "",
-            " ".join(com.itertext()) if com is not None else "")
 
 
 def label(text: str, gold: dict) -> str | None:
@@ -108,7 +97,6 @@ def score(body: str, comments: str, gold: dict) -> tuple[int, int, int]:
 
 
 def load(data: Path, limit: int | None, parser: bool, files: list[str] | None = None):
-    import trafilatura
     from lxml import etree
 
     from threads.formats._html import parse_html
@@ -122,7 +110,7 @@ def load(data: Path, limit: int | None, parser: bool, files: list[str] | None = 
             break
         html = gzip.decompress((data / "pages" / (file + ".gz")).read_bytes()).decode("utf-8", "replace")
         t0 = time.process_time()
-        main, com = traf_parts(trafilatura, html)
+        main, com = trafilatura_parts(html)
         t_traf = time.process_time() - t0
         t0 = time.process_time()
         with warnings.catch_warnings():

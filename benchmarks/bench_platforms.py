@@ -22,10 +22,10 @@ import platform
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
+from _timing import best_of
 
 import threads
 
@@ -107,15 +107,6 @@ def naive_discourse(path: Path) -> pd.DataFrame:
     return pd.DataFrame([{"id": p["id"], "parent": p.get("reply_to_post_number"),
                           "author": p.get("username"), "html": p.get("cooked")}
                          for p in data["post_stream"]["posts"]])
-
-
-def best_of(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> int:

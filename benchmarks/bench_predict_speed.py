@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import best_of  # noqa: E402
+
 import analysis  # noqa: E402
 from analysis.models.classifiers import as_units  # noqa: E402
 
@@ -27,20 +28,11 @@ RESULTS = Path(__file__).resolve().parent / "results"
 N = 20000
 
 
-def _best(fn, repeat=3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def _row(name, model, texts) -> dict:
     texts = (texts * (N // len(texts) + 1))[:N]
-    seconds = _best(lambda: model.predict_proba(texts))
+    seconds = best_of(lambda: model.predict_proba(texts))
     units = as_units(texts)
-    parts = {part_name: round(N / _best(lambda p=part: p.transform(units), 1))
+    parts = {part_name: round(N / best_of(lambda p=part: p.transform(units), 1))
              for part_name, part in model.features_.transformer_list}
     row = {"model": name, "n_units": N, "units_per_s": round(N / seconds), "parts_units_per_s": parts}
     print(row, flush=True)
